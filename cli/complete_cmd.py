@@ -1,0 +1,72 @@
+"""`caret complete FILE:LINE:COL`: print the ghost text the editor would show there (1-based line and column)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+
+from cli.common import fail, open_session
+from engine.complete import GhostTextRequest
+from engine.config import ConfigError
+from engine.errors import ModelError
+from engine.files import FileError, language_for, read_document
+from engine.session import WorkspaceError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = sub.add_parser("complete", help="print a ghost-text completion at FILE:LINE:COL (1-based)")
+    parser.add_argument("location", help="FILE:LINE:COL; the column may be omitted (end of line)")
+    parser.add_argument("--json", action="store_true", help="print a JSON object with timings and the prompt")
+    return parser
+
+
+def parse_location(location: str) -> tuple[Path, int | None, int | None]:
+    parts = location.rsplit(":", 2)
+    numbers: list[int] = []
+    while len(parts) > 1 and parts[-1].isdigit() and len(numbers) < 2:
+        numbers.insert(0, int(parts.pop()))
+    path = Path(":".join(parts))
+    line = numbers[0] if numbers else None
+    column = numbers[1] if len(numbers) > 1 else None
+    if (line is not None and line < 1) or (column is not None and column < 1):
+        raise ValueError(f"{location}: line and column start at 1")
+    return path, line, column
+
+
+async def _complete(args: argparse.Namespace) -> int:
+    try:
+        path, line, column = parse_location(args.location)
+    except ValueError as exc:
+        return fail(str(exc))
+    session = open_session(args)
+    try:
+        full = path if path.is_absolute() else Path.cwd() / path
+        rel = session.relative_path(full)
+        opened = read_document(full)
+        if opened.snapshot is None:
+            return fail(f"{path}: no such file")
+        lines = opened.text.split("\n")
+        row = (line or len(lines)) - 1
+        if row >= len(lines):
+            return fail(f"{path}: line {row + 1} is past the end ({len(lines)} lines)")
+        col = len(lines[row]) if column is None else min(column - 1, len(lines[row]))
+        request = GhostTextRequest(rel, opened.text, row, col, language_for(full, lines[0]))
+        result = await session.complete(request)
+    finally:
+        await session.aclose()
+    if args.json:
+        print(json.dumps({"path": rel, "line": row + 1, "column": col + 1, "completion": result.text,
+                          "raw": result.raw, "elapsed_ms": round(result.elapsed_ms, 1),
+                          "prompt_tokens": result.prompt_tokens, "finish_reason": result.finish_reason}))
+    else:
+        print(result.text)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_complete(args))
+    except (ModelError, FileError, WorkspaceError, ConfigError) as exc:
+        return fail(str(exc))

@@ -1,0 +1,156 @@
+"""The code editor widget: a TextArea that shows ghost text at the cursor and accepts it as one undo step.
+
+Textual's `TextArea.suggestion` draws one line at the cursor; the lines after it are drawn by a dimmed overlay
+just below the cursor (`GhostTail`), so multi-line suggestions stay readable without shifting the buffer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import events
+from textual.message import Message
+from textual.widgets import Static, TextArea
+from textual.widgets.text_area import Edit, Selection
+
+_WORD = re.compile(r"\s*[\w]+|\s*[^\w\s]+|\s+")
+
+
+def first_word(text: str) -> str:
+    """The next word of ghost text to accept with Ctrl+Right (leading space and punctuation included)."""
+    match = _WORD.match(text)
+    return match.group(0) if match else text
+
+
+class GhostTail(Static):
+    """The second and later lines of a multi-line suggestion, drawn under the cursor line."""
+
+    DEFAULT_CSS = """
+    GhostTail {
+        layer: ghost;
+        display: none;
+        width: auto;
+        height: auto;
+        color: $text-muted;
+        text-style: italic;
+        background: $surface;
+        padding: 0 0;
+    }
+    """
+
+
+class CodeView(TextArea):
+    """TextArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
+
+    class GhostAccepted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class UserEdited(Message):
+        """A keystroke or paste changed the buffer (not a programmatic load)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("tab_behavior", "indent")
+        kwargs.setdefault("show_line_numbers", True)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._ghost = ""
+        self._ghost_at: tuple[int, int] = (0, 0)
+        self._accepting = False
+
+    # -- ghost text state --
+    @property
+    def ghost_text(self) -> str:
+        return self._ghost
+
+    def show_ghost_text(self, text: str) -> None:
+        self._ghost = text
+        self._ghost_at = self.cursor_location
+        self.suggestion = text.split("\n", 1)[0]
+        self._update_tail()
+
+    def dismiss_ghost_text(self) -> None:
+        if self._ghost:
+            self.show_ghost_text("")
+
+    def _update_tail(self) -> None:
+        try:
+            tail = self.screen.query_one(GhostTail)
+        except Exception:
+            return
+        rest = self._ghost.split("\n", 1)[1] if "\n" in self._ghost else ""
+        if not rest or not self.has_focus:
+            tail.display = False
+            return
+        _, y = self.cursor_screen_offset
+        region = self.content_region
+        tail.update(rest)
+        tail.styles.offset = (region.x + self.gutter_width, y + 1)
+        tail.display = True
+
+    # -- editing --
+    def edit(self, edit: Edit) -> object:
+        ghost = self._ghost
+        result = super().edit(edit)
+        # Typing through the suggestion keeps the rest of it; anything else invalidates it.
+        if ghost and edit.text and ghost.startswith(edit.text) and edit.from_location == edit.to_location:
+            self.show_ghost_text(ghost[len(edit.text) :])
+        else:
+            self.show_ghost_text("")
+        if not self._accepting:
+            self.post_message(self.UserEdited())
+        return result
+
+    def accept_ghost_text(self, word_only: bool = False) -> bool:
+        if not self._ghost:
+            return False
+        text = first_word(self._ghost) if word_only else self._ghost
+        rest = self._ghost[len(text) :]
+        self._ghost = ""
+        self._accepting = True
+        try:
+            self.insert(text)  # one Edit, so Ctrl+Z undoes the whole acceptance
+        finally:
+            self._accepting = False
+        if rest:
+            self.show_ghost_text(rest)
+        self.post_message(self.GhostAccepted(text))
+        return True
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._ghost:
+            if event.key == "tab":
+                event.stop()
+                event.prevent_default()
+                self.accept_ghost_text()
+                return
+            if event.key == "ctrl+right":
+                event.stop()
+                event.prevent_default()
+                self.accept_ghost_text(word_only=True)
+                return
+            if event.key == "escape":
+                event.stop()
+                event.prevent_default()
+                self.dismiss_ghost_text()
+                return
+        await super()._on_key(event)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        # Textual accepts the suggestion on Right; caret keeps Right for moving and Tab for accepting.
+        ghost = self._ghost
+        self.suggestion = ""
+        self._ghost = ""
+        super().action_cursor_right(select)
+        if ghost:
+            self.show_ghost_text("")
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        if self._ghost and selection.end != self._ghost_at:
+            self.show_ghost_text("")  # the cursor moved away: the suggestion no longer applies
+        else:
+            self._update_tail()
+
+    def on_blur(self) -> None:
+        self._update_tail()

@@ -1,0 +1,109 @@
+"""The ghost-text pipeline: cursor -> context -> prompt -> model stream -> post-processed suggestion.
+
+A new request cancels the one in flight, so typing never waits on a completion nobody will see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from engine.ghost_text import context_at, postprocess_ghost_text
+from models.base import GenerationParams, Model, ModelError, ModelStream
+
+
+@dataclass(frozen=True)
+class GhostTextRequest:
+    path: str  # workspace-relative when inside the workspace
+    text: str  # the whole buffer, unsaved edits included
+    line: int  # 0-based
+    column: int  # 0-based, in Python characters
+    language: str | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class GhostText:
+    text: str
+    raw: str = ""
+    prompt: str = ""
+    prompt_tokens: int = 0
+    elapsed_ms: float = 0.0
+    finish_reason: str | None = None
+    dropped: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class GhostPrompt:
+    text: str
+    tokens: int
+    stop: tuple[str, ...]
+    dropped: tuple[str, ...] = ()
+
+
+PromptBuilder = Callable[[GhostTextRequest, Model], Awaitable[GhostPrompt]]
+
+
+def cursor_offset(text: str, line: int, column: int) -> int:
+    """Index into `text` of (line, column); clamped to the text so a stale position never raises."""
+    lines = text.split("\n")
+    line = max(0, min(line, len(lines) - 1))
+    column = max(0, min(column, len(lines[line])))
+    return sum(len(part) + 1 for part in lines[:line]) + column
+
+
+class GhostTextService:
+    """Serves ghost text for one completion model; at most one request decodes at a time."""
+
+    def __init__(
+        self,
+        model: Callable[[], Model],
+        build_prompt: PromptBuilder,
+        max_tokens: int = 48,
+        multiline: bool = True,
+    ) -> None:
+        self._model = model
+        self._build_prompt = build_prompt
+        self._max_tokens = max_tokens
+        self._multiline = multiline
+        self._current: ModelStream | None = None
+
+    def cancel(self) -> None:
+        if self._current is not None:
+            self._current.cancel()
+            self._current = None
+
+    async def complete(self, request: GhostTextRequest) -> GhostText:
+        """The suggestion at the cursor ("" when none). Raises ModelError with a one-line message."""
+        self.cancel()
+        started = time.perf_counter()
+        model = self._model()
+        prompt = await self._build_prompt(request, model)
+        params = GenerationParams(max_tokens=self._max_tokens, temperature=0.0, stop=prompt.stop)
+        stream = model.stream_completion(prompt.text, params)
+        self._current = stream
+        try:
+            raw = await stream.text()
+        except asyncio.CancelledError:
+            stream.cancel()
+            raise
+        finally:
+            if self._current is stream:
+                self._current = None
+        if stream.cancelled:
+            return GhostText(text="", prompt=prompt.text, finish_reason="cancelled")
+        ctx = context_at(request.text, request.line, request.column, self._multiline)
+        return GhostText(
+            text=postprocess_ghost_text(raw, ctx),
+            raw=raw,
+            prompt=prompt.text,
+            prompt_tokens=prompt.tokens,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            finish_reason=stream.finish_reason,
+            dropped=prompt.dropped,
+        )
+
+
+__all__ = ["GhostPrompt", "GhostText", "GhostTextRequest", "GhostTextService", "ModelError", "cursor_offset"]

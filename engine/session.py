@@ -1,0 +1,91 @@
+"""One workspace: configuration, models, and the pipelines the front-ends call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from engine.complete import GhostText, GhostTextRequest, GhostTextService
+from engine.config import Config, load_config
+from engine.ghost_prompt import build_ghost_prompt
+from models.base import Model, ModelError
+from models.registry import ModelRegistry, ModelSpec
+
+
+class WorkspaceError(Exception):
+    """A path or file the workspace refuses, with a one-line reason."""
+
+
+class Session:
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root.resolve()
+        self.config = config
+        self._registry = ModelRegistry()
+        self.ghost = GhostTextService(
+            model=lambda: self.model("completion"),
+            build_prompt=lambda req, model: build_ghost_prompt(
+                req, model, budget_tokens=config["completion.prompt_tokens"]
+            ),
+            max_tokens=config["completion.max_tokens"],
+            multiline=config["completion.multiline"],
+        )
+        self._warmup: asyncio.Task[None] | None = None
+        self.status: str = ""
+
+    @classmethod
+    def open(
+        cls, root: Path, *, flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Session:
+        return cls(root, load_config(root.resolve(), env=env, flags=flags))
+
+    def model_spec(self, role: str) -> ModelSpec:
+        choice = self.config.model(role)
+        return ModelSpec(
+            provider=choice.provider,
+            model=choice.model,
+            base_url=choice.base_url,
+            api_key=choice.api_key,
+            context_window=choice.context_window
+            or (self.config["local.context_size"] if choice.provider == "local" else 0),
+            threads=self.config["local.threads"],
+            timeout_s=self.config["remote.timeout_s"],
+            max_retries=self.config["remote.max_retries"],
+        )
+
+    def model(self, role: str) -> Model:
+        return self._registry.get(self.model_spec(role))
+
+    def relative_path(self, path: str | Path) -> str:
+        """The workspace-relative path, or WorkspaceError for a path outside the workspace."""
+        full = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+        try:
+            return full.relative_to(self.root).as_posix()
+        except ValueError:
+            raise WorkspaceError(f"{path}: outside the workspace {self.root}") from None
+
+    def warm_up(self, *roles: str) -> asyncio.Task[None]:
+        """Load the models in the background; the UI never waits on it. Errors land in `status`."""
+
+        async def run() -> None:
+            for role in roles or ("completion",):
+                try:
+                    self.status = f"loading {role} model…"
+                    await self.model(role).warm_up()
+                    self.status = ""
+                except ModelError as exc:
+                    self.status = str(exc)
+
+        if self._warmup is None or self._warmup.done():
+            self._warmup = asyncio.create_task(run())
+        return self._warmup
+
+    async def complete(self, request: GhostTextRequest) -> GhostText:
+        return await self.ghost.complete(request)
+
+    async def aclose(self) -> None:
+        self.ghost.cancel()
+        if self._warmup is not None and not self._warmup.done():
+            self._warmup.cancel()
+        await self._registry.aclose()
