@@ -59,6 +59,9 @@ class CaretApp(App[None]):
         else:
             self.query_one(DirectoryTree).focus()
 
+    async def on_unmount(self) -> None:
+        await self.session.aclose()
+
     # -- status --
     @property
     def code(self) -> CodeView:
@@ -113,16 +116,24 @@ class CaretApp(App[None]):
         self._saved_text = self.opened.text
         self.set_status(f"saved {self.session.relative_path(self.opened.path)}")
 
-    async def action_quit_safely(self) -> None:
-        if self.dirty:
-            name = self.opened.path.name if self.opened else "the file"
-            if not await self.push_screen_wait(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?")):
-                return
-        self.session.ghost.cancel()
-        self.exit()
+    def action_quit_safely(self) -> None:
+        if not self.dirty:
+            self._exit_now()
+            return
+        name = self.opened.path.name if self.opened else "the file"
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self._exit_now()
+
+        self.push_screen(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?"), answered)
 
     def action_quit(self) -> None:  # the palette's Quit goes through the same check
-        self.run_worker(self.action_quit_safely())
+        self.action_quit_safely()
+
+    def _exit_now(self) -> None:
+        self.session.ghost.cancel()
+        self.exit()
 
     # -- ghost text --
     @on(CodeView.UserEdited)

@@ -50,13 +50,15 @@ class CodeView(TextArea):
     class UserEdited(Message):
         """A keystroke or paste changed the buffer (not a programmatic load)."""
 
+    # Class defaults: TextArea's watchers run during __init__, before instance attributes could be set.
+    _ghost: str = ""
+    _ghost_at: tuple[int, int] = (0, 0)
+    _accepting: bool = False
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("tab_behavior", "indent")
         kwargs.setdefault("show_line_numbers", True)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._ghost = ""
-        self._ghost_at: tuple[int, int] = (0, 0)
-        self._accepting = False
 
     # -- ghost text state --
     @property

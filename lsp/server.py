@@ -39,7 +39,7 @@ def build_server(session: Session) -> LanguageServer:
         # Load the completion model now, in the background, so the first keystroke does not pay for it.
         session.warm_up("completion")
 
-    @server.feature(lsp.TEXT_DOCUMENT_INLINE_COMPLETION)
+    @server.feature(lsp.TEXT_DOCUMENT_INLINE_COMPLETION, lsp.InlineCompletionOptions())
     async def inline_completion(
         ls: LanguageServer, params: lsp.InlineCompletionParams
     ) -> lsp.InlineCompletionList | None:
