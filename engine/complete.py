@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from engine.ghost_text import context_at, postprocess_ghost_text
-from models.base import GenerationParams, Model, ModelError, ModelStream
+from models.base import ChatMessage, GenerationParams, Model, ModelError, ModelStream
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,13 @@ class GhostText:
 
 @dataclass(frozen=True)
 class GhostPrompt:
+    """Raw text to continue, or chat messages for a chat-only model (then `text` is empty)."""
+
     text: str
     tokens: int
     stop: tuple[str, ...]
     dropped: tuple[str, ...] = ()
+    messages: tuple[ChatMessage, ...] | None = None
 
 
 PromptBuilder = Callable[[GhostTextRequest, Model], Awaitable[GhostPrompt]]
@@ -52,6 +55,14 @@ def cursor_offset(text: str, line: int, column: int) -> int:
     line = max(0, min(line, len(lines) - 1))
     column = max(0, min(column, len(lines[line])))
     return sum(len(part) + 1 for part in lines[:line]) + column
+
+
+def strip_fence(reply: str) -> str:
+    """Chat models wrap code in a fence despite being told not to: keep what is inside."""
+    lines = reply.strip("\n").split("\n")
+    if len(lines) >= 2 and lines[0].startswith("```") and lines[-1].strip() == "```":
+        return "\n".join(lines[1:-1])
+    return reply
 
 
 class GhostTextService:
@@ -82,7 +93,10 @@ class GhostTextService:
         model = self._model()
         prompt = await self._build_prompt(request, model)
         params = GenerationParams(max_tokens=self._max_tokens, temperature=0.0, stop=prompt.stop)
-        stream = model.stream_completion(prompt.text, params)
+        if prompt.messages is not None:
+            stream = model.stream_chat(prompt.messages, params)
+        else:
+            stream = model.stream_completion(prompt.text, params)
         self._current = stream
         try:
             raw = await stream.text()
@@ -94,6 +108,8 @@ class GhostTextService:
                 self._current = None
         if stream.cancelled:
             return GhostText(text="", prompt=prompt.text, finish_reason="cancelled")
+        if prompt.messages is not None:
+            raw = strip_fence(raw)
         ctx = context_at(request.text, request.line, request.column, self._multiline)
         return GhostText(
             text=postprocess_ghost_text(raw, ctx),

@@ -1,22 +1,58 @@
-"""Builds the ghost-text prompt for a request (interim: prefix-only continuation; prompts/ templates replace it)."""
+"""Builds the ghost-text prompt for a request with prompts/' template, fitted to the model's window."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.complete import GhostPrompt, GhostTextRequest, cursor_offset
-from models.base import Model
+from models.base import ChatMessage, Model
+from prompts import CachedCounter, ContextItem, GhostPromptInput, ghost_prompt, render
+from prompts.fim import stop_sequences
 
-COMMENT_PREFIX = {"python": "#", "go": "//", "rust": "//", "javascript": "//", "typescript": "//", "c": "//"}
+ANSWER_TOKENS = 64
+
+# One token cache per counting function: consecutive keystrokes re-count the same lines.
+_counters: dict[int, CachedCounter] = {}
 
 
-async def build_ghost_prompt(request: GhostTextRequest, model: Model, budget_tokens: int = 1024) -> GhostPrompt:
+def cached_counter(model: Model) -> CachedCounter:
+    key = id(model)
+    counter = _counters.get(key)
+    if counter is None:
+        counter = _counters[key] = CachedCounter(model.count_tokens, max_entries=8192)
+    return counter
+
+
+def build_ghost_prompt(
+    request: GhostTextRequest,
+    model: Model,
+    *,
+    budget_tokens: int = 1024,
+    rules: Sequence[ContextItem] = (),
+    items: Sequence[ContextItem] = (),
+) -> GhostPrompt:
     offset = cursor_offset(request.text, request.line, request.column)
-    prefix = request.text[:offset]
-    comment = COMMENT_PREFIX.get(request.language or "", "#")
-    header = f"{comment} {request.path}\n"
-    # Keep the tail of the prefix that fits; cut at a line start so the stable head stays stable.
-    budget_chars = budget_tokens * 3
-    if len(prefix) > budget_chars:
-        cut = prefix.find("\n", len(prefix) - budget_chars)
-        prefix = prefix[cut + 1 :] if cut >= 0 else prefix[-budget_chars:]
-    text = header + prefix
-    return GhostPrompt(text=text, tokens=model.count_tokens(text), stop=("\n\n\n",))
+    caps = model.capabilities
+    chat_only = not caps.raw_completion and caps.chat
+    tree = ghost_prompt(
+        GhostPromptInput(
+            path=request.path,
+            language=request.language or "",
+            prefix=request.text[:offset],
+            suffix=request.text[offset:],
+            rules=tuple(rules),
+            items=tuple(items),
+            fim_format=None if chat_only else caps.fim_format,
+            chat_only=chat_only,
+            stable_tokens=max(64, budget_tokens // 3),
+            answer_tokens=ANSWER_TOKENS,
+        )
+    )
+    budget = max(128, min(budget_tokens, model.context_window - ANSWER_TOKENS))
+    result = render(tree, budget, cached_counter(model))
+    dropped = tuple(s.label for s in result.scopes if not s.kept and s.label)
+    stop = ("\n\n\n",) if caps.fim_format is None else stop_sequences(caps.fim_format)
+    if result.messages is not None:
+        messages = tuple(ChatMessage(m.role, m.content) for m in result.messages)  # type: ignore[arg-type]
+        return GhostPrompt(text="", tokens=result.tokens, stop=(), dropped=dropped, messages=messages)
+    return GhostPrompt(text=result.text or "", tokens=result.tokens, stop=stop, dropped=dropped)

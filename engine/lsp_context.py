@@ -9,14 +9,15 @@ out (it still lands in the pool's cache for the next call).
 from __future__ import annotations
 
 import asyncio
+import builtins
 import collections
 import keyword
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from context.languages import detect_language
-from context.symbols import enclosing_definition
+from context.languages import detect_language, has_grammar
+from context.symbols import Definition, extract_symbols, innermost_definition
 from lsp.client import LanguageServerPool, Location
 from lsp.positions import split_lines
 from prompts.items import ContextItem, ContextKind
@@ -28,6 +29,8 @@ _SKIP_WORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {
     "const", "var", "mut", "pub", "struct", "enum", "impl", "use", "mod", "package", "int", "str", "bool",
     "float", "void", "char", "auto", "static", "function", "export", "interface", "type", "new",
 }  # fmt: skip
+# Python's builtins resolve into typeshed stubs: slow to look up and known to any model.
+_SKIP_BY_LANGUAGE = {"python": frozenset(dir(builtins))}
 _LINE_COMMENT = {"python": "#", "bash": "#", "ruby": "#"}
 _EXTERNAL_PARTS = ("site-packages", "dist-packages", "node_modules", "typeshed")
 
@@ -40,42 +43,64 @@ class _Identifier:
 
 
 def identifiers_near_cursor(
-    lines: list[str], language: str, cursor_line: int, scope: tuple[int, int] | None, limit: int
+    lines: list[str],
+    language: str,
+    cursor_line: int,
+    scope: tuple[int, int] | None,
+    limit: int,
+    skip: frozenset[str] = frozenset(),
 ) -> list[_Identifier]:
-    """Distinct identifiers on the cursor's line, then on the scope's lines by distance from the cursor."""
+    """Distinct identifiers, best first: the cursor's line, then the scope's lines by distance from it.
+
+    Within each of those two groups, plain names come before attributes (`x.name`): a server resolves a
+    name by scope lookup but an attribute by type inference, which can take seconds.
+    """
     first, last = scope if scope else (cursor_line, cursor_line + 1)
-    order = sorted(range(max(0, first), min(len(lines), last)), key=lambda n: (abs(n - cursor_line), n))
-    if 0 <= cursor_line < len(lines) and cursor_line not in order:
-        order.insert(0, cursor_line)
+    numbers = [n for n in range(max(0, first), min(len(lines), last)) if n != cursor_line]
+    if 0 <= cursor_line < len(lines):
+        numbers.append(cursor_line)
     comment = _LINE_COMMENT.get(language, "//")
-    seen: set[str] = set()
-    found: list[_Identifier] = []
-    for number in order:
+    skipped = _SKIP_WORDS | _SKIP_BY_LANGUAGE.get(language, frozenset()) | skip
+    candidates: list[tuple[bool, bool, int, _Identifier]] = []
+    for number in numbers:
         code = lines[number].split(comment, 1)[0]
         for match in _IDENTIFIER.finditer(code):
             name = match.group()
-            if name in seen or name in _SKIP_WORDS or len(name) < 2:
+            if name in skipped or len(name) < 2:
                 continue
-            seen.add(name)
-            found.append(_Identifier(name, number, match.start()))
+            attribute = code[: match.start()].rstrip().endswith(".")
+            ident = _Identifier(name, number, match.start())
+            candidates.append((number != cursor_line, attribute, abs(number - cursor_line), ident))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3].line, c[3].character))
+    seen: set[str] = set()
+    found: list[_Identifier] = []
+    for *_, ident in candidates:
+        if ident.name not in seen:
+            seen.add(ident.name)
+            found.append(ident)
             if len(found) >= limit:
-                return found
+                break
     return found
 
 
-_cuts: collections.OrderedDict[tuple[str, int, int, int], tuple[int, int] | None] = collections.OrderedDict()
+_definitions: collections.OrderedDict[tuple[str, int, int], list[Definition]] = collections.OrderedDict()
 
 
 def _enclosing_cached(path: str, text: str, language: str, line: int) -> tuple[int, int] | None:
-    key = (path, len(text), hash(text), line)
-    if key in _cuts:
-        _cuts.move_to_end(key)
-        return _cuts[key]
-    cut = enclosing_definition(text, language, line)
-    _cuts[key] = cut
-    if len(_cuts) > 2048:
-        _cuts.popitem(last=False)
-    return cut
+    """enclosing_definition, with the file parsed once per text (many lines are asked of one file)."""
+    if not has_grammar(language):
+        return None
+    key = (path, len(text), hash(text))
+    definitions = _definitions.get(key)
+    if definitions is None:
+        definitions = extract_symbols(text, language).definitions
+        _definitions[key] = definitions
+        if len(_definitions) > 64:
+            _definitions.popitem(last=False)
+    else:
+        _definitions.move_to_end(key)
+    best = innermost_definition(definitions, line)
+    return (best.start_line, best.end_line) if best is not None else None
 
 
 def _is_external(path: str, root: str) -> bool:
@@ -108,42 +133,51 @@ async def definition_context(
     definition outside the workspace (stdlib, site-packages) longer than `external_max_lines` is skipped,
     one inside longer than `max_lines` is cut to its first `max_lines` lines.
     """
+    loop = asyncio.get_running_loop()
+    # A tenth of the budget (at most 10 ms) is kept for cutting the last answers into items.
+    deadline = loop.time() + budget_s - min(0.1 * budget_s, 0.01)
     if await pool.sync_document(path, text) is None:
         return []
     lines = split_lines(text)
+    # The cursor line's names go to the server first; the parse for the enclosing function runs meanwhile.
+    wanted = identifiers_near_cursor(lines, language, cursor_line, None, max_identifiers)
+    asked = [asyncio.create_task(pool.definition(path, i.line, i.character, budget_s)) for i in wanted]
     own_scope = _enclosing_cached(os.path.abspath(path), text, language, cursor_line)
-    wanted = identifiers_near_cursor(lines, language, cursor_line, own_scope, max_identifiers)
-    if not wanted:
+    if own_scope is not None and len(wanted) < max_identifiers:
+        more = identifiers_near_cursor(
+            lines, language, cursor_line, own_scope, max_identifiers - len(wanted), frozenset(i.name for i in wanted)
+        )
+        asked += [asyncio.create_task(pool.definition(path, i.line, i.character, budget_s)) for i in more]
+        wanted += more
+    if not asked:
         return []
-    answers = await asyncio.gather(
-        *(pool.definition(path, ident.line, ident.character, timeout_s=budget_s) for ident in wanted)
-    )
-    source = pool.server_name(path)
     own_path = os.path.abspath(path)
+    rank_of = {task: rank for rank, task in enumerate(asked)}
+    found: dict[int, list[ContextItem]] = {}
+    pending = set(asked)
+    # Answers are cut into items as they arrive (parsing a target file is the costly part), so little is
+    # left to do at the deadline. Whatever has not arrived by then is left out; the pool still caches it.
+    while pending and (remaining := deadline - loop.time()) > 0:
+        done, pending = await asyncio.wait(pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            rank = rank_of[task]
+            found[rank] = [
+                item
+                for location in task.result()[:2]  # an overloaded name may have a few; more is noise
+                if (item := _definition_item(pool, location, wanted[rank], own_path, own_scope, cursor_line,
+                                             max_lines, external_max_lines)) is not None
+            ]  # fmt: skip
+    for task in pending:
+        task.cancel()
+    source = pool.server_name(path)
     items: list[ContextItem] = []
     seen: set[tuple[str, int, int]] = set()
-    for rank, (ident, locations) in enumerate(zip(wanted, answers, strict=True)):
-        for location in locations[:2]:  # an overloaded name may have a few; more is noise
-            item = _definition_item(
-                pool, location, ident, own_path, own_scope, cursor_line, max_lines, external_max_lines
-            )
-            if item is None:
-                continue
+    for rank in sorted(found):
+        for item in found[rank]:
             key = (item.path, *(item.range or (0, 0)))
-            if key in seen:
-                continue
-            seen.add(key)
-            items.append(
-                ContextItem(
-                    path=item.path,
-                    text=item.text,
-                    kind=ContextKind.DEFINITION,
-                    range=item.range,
-                    priority=1.0 - rank / len(wanted),
-                    source=source,
-                    label=item.label,
-                )
-            )
+            if key not in seen:
+                seen.add(key)
+                items.append(replace(item, priority=1.0 - rank / len(wanted), source=source))
     return items
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from engine.complete import GhostText, GhostTextRequest, GhostTextService
+from engine.complete import GhostPrompt, GhostText, GhostTextRequest, GhostTextService
 from engine.config import Config, load_config
 from engine.ghost_prompt import build_ghost_prompt
 from models.base import Model, ModelError
@@ -25,9 +25,7 @@ class Session:
         self._registry = ModelRegistry()
         self.ghost = GhostTextService(
             model=lambda: self.model("completion"),
-            build_prompt=lambda req, model: build_ghost_prompt(
-                req, model, budget_tokens=config["completion.prompt_tokens"]
-            ),
+            build_prompt=self._ghost_prompt,
             max_tokens=config["completion.max_tokens"],
             multiline=config["completion.multiline"],
         )
@@ -80,6 +78,9 @@ class Session:
         if self._warmup is None or self._warmup.done():
             self._warmup = asyncio.create_task(run())
         return self._warmup
+
+    async def _ghost_prompt(self, request: GhostTextRequest, model: Model) -> GhostPrompt:
+        return build_ghost_prompt(request, model, budget_tokens=self.config["completion.prompt_tokens"])
 
     async def complete(self, request: GhostTextRequest) -> GhostText:
         return await self.ghost.complete(request)

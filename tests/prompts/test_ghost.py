@@ -1,0 +1,105 @@
+"""Ghost-text prompts: each layout's exact text, stable prefix across keystrokes, what drops first."""
+
+from __future__ import annotations
+
+import pytest
+
+from prompts import (
+    FIM_FORMATS,
+    ContextItem,
+    ContextKind,
+    GhostPromptInput,
+    bpe_counter,
+    estimate_tokens,
+    fim_prompt,
+    ghost_prompt,
+    render,
+)
+from prompts.ghost import HOLE
+
+PREFIX = "import os\n\n\ndef add(a, b):\n    return "
+SUFFIX = "\n\nprint(add(1, 2))\n"
+
+
+def req(**kw: object) -> GhostPromptInput:
+    base = {"path": "src/calc.py", "language": "python", "prefix": PREFIX, "suffix": SUFFIX}
+    return GhostPromptInput(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def text_of(r: GhostPromptInput, budget: int = 4000) -> str:
+    out = render(ghost_prompt(r), budget, estimate_tokens).text
+    assert out is not None
+    return out
+
+
+@pytest.mark.parametrize("fmt", FIM_FORMATS)
+def test_fim_layout_is_the_documented_template(fmt: str) -> None:
+    assert text_of(req(fim_format=fmt)) == fim_prompt(fmt, "# src/calc.py\n" + PREFIX, SUFFIX)
+
+
+def test_prefix_only_has_the_path_comment_then_the_file() -> None:
+    assert text_of(req()) == "# src/calc.py\n" + PREFIX
+    ts = req(path="web/app.ts", language="typescript", prefix="const x = ")
+    assert text_of(ts) == "// web/app.ts\nconst x = "
+
+
+def test_qwen_uses_repo_level_form_with_other_files() -> None:
+    other = ContextItem("src/util.py", "def helper():\n    pass\n", ContextKind.RETRIEVED)
+    out = text_of(req(fim_format="qwen", items=(other,), repo_name="calc"))
+    assert out == ("<|repo_name|>calc\n<|file_sep|>src/util.py\ndef helper():\n    pass\n"
+                   f"<|file_sep|>src/calc.py\n<|fim_prefix|>{PREFIX}<|fim_suffix|>{SUFFIX}<|fim_middle|>")
+
+
+def test_rules_and_context_come_first_as_comments() -> None:
+    rule = ContextItem(".caret/rules/py.md", "Prefer pathlib.", ContextKind.RULE)
+    chunk = ContextItem("src/util.py", "def helper(): ...\n", ContextKind.RETRIEVED)
+    out = text_of(req(rules=(rule,), items=(chunk,)))
+    assert out.index("# Prefer pathlib.") < out.index("# Path: src/util.py") < out.index("# src/calc.py")
+    assert out.endswith(PREFIX)
+
+
+@pytest.mark.parametrize("fmt", [None, "starcoder", "qwen", "deepseek"])
+def test_next_keystroke_shares_the_whole_previous_prefix(fmt: str | None) -> None:
+    chunk = ContextItem("src/util.py", "def helper(): ...\n", ContextKind.RETRIEVED)
+    one = text_of(req(fim_format=fmt, items=(chunk,)))
+    two = text_of(req(fim_format=fmt, items=(chunk,), prefix=PREFIX + "a"))
+    cursor = one.index("return ") + len("return ")
+    shared = next((i for i, (x, y) in enumerate(zip(one, two, strict=False)) if x != y), min(len(one), len(two)))
+    assert shared == cursor
+
+
+def test_stable_part_stays_identical_when_the_window_moves() -> None:
+    lines = [f"value_{i} = compute({i})\n" for i in range(400)]
+    rule = ContextItem("AGENTS.md", "Use type hints.", ContextKind.RULE)
+    chunks = tuple(ContextItem(f"src/m{i}.py", f"def m{i}(): ...\n" * 5, ContextKind.RETRIEVED, priority=i)
+                   for i in range(30))
+    count = bpe_counter()
+
+    def at(cursor_line: int) -> str:
+        r = req(fim_format="starcoder", rules=(rule,), items=chunks, stable_tokens=400,
+                prefix="".join(lines[:cursor_line]), suffix="".join(lines[cursor_line:]))
+        out = render(ghost_prompt(r), 1200, count).text
+        assert out is not None
+        return out
+
+    a, b = at(250), at(300)
+    head = "".join(lines[:20])
+    stable_a = a[: a.index(head) + len(head)]
+    assert b.startswith(stable_a)  # rules, the chunks that fit, path and file head: the same text
+    assert "Use type hints." in stable_a and "value_249 = compute(249)\n" in a
+
+
+def test_lines_far_from_the_cursor_drop_first() -> None:
+    lines = [f"line_{i} = {i}\n" for i in range(300)]
+    r = req(prefix="".join(lines), suffix="".join(lines), head_lines=0)
+    out = render(ghost_prompt(r), 200, estimate_tokens).text
+    assert out is not None
+    assert "line_299 = 299\n" in out and "line_0 = 0\n" not in out
+    assert out.endswith("line_299 = 299\n")
+
+
+def test_chat_only_asks_to_fill_the_hole() -> None:
+    out = render(ghost_prompt(req(chat_only=True)), 4000, estimate_tokens)
+    assert out.messages is not None and [m.role for m in out.messages] == ["system", "user"]
+    user = out.messages[1].content
+    assert f"{PREFIX}{HOLE}{SUFFIX}" in user and "src/calc.py" in user
