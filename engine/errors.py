@@ -4,5 +4,6 @@ from engine.config import ConfigError
 from engine.files import FileConflict, FileError
 from engine.session import WorkspaceError
 from models.base import ModelError
+from prompts.render import PromptTooLarge
 
-__all__ = ["ConfigError", "FileConflict", "FileError", "ModelError", "WorkspaceError"]
+__all__ = ["ConfigError", "FileConflict", "FileError", "ModelError", "PromptTooLarge", "WorkspaceError"]

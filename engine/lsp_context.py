@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass, replace
 
 from context.languages import detect_language, has_grammar
-from context.symbols import Definition, extract_symbols, innermost_definition
-from lsp.client import LanguageServerPool, Location
-from lsp.positions import split_lines
+from context.symbols import Definition, enclosing_definition, extract_symbols, innermost_definition
+from lsp.client import LanguageServerPool, Location, split_lines
 from prompts.items import ContextItem, ContextKind
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
@@ -86,8 +85,24 @@ def identifiers_near_cursor(
 _definitions: collections.OrderedDict[tuple[str, int, int], list[Definition]] = collections.OrderedDict()
 
 
+_scopes: collections.OrderedDict[tuple[str, int, int, int], tuple[int, int] | None] = collections.OrderedDict()
+
+
+def _own_scope(path: str, text: str, language: str, line: int) -> tuple[int, int] | None:
+    """The cursor's enclosing definition. The buffer changes with each keystroke, so this asks one line of a
+    fresh parse (cheaper than a full symbol pass) and remembers it for the same text and line."""
+    if not has_grammar(language):
+        return None
+    key = (path, len(text), hash(text), line)
+    if key not in _scopes:
+        _scopes[key] = enclosing_definition(text, language, line)
+        if len(_scopes) > 256:
+            _scopes.popitem(last=False)
+    return _scopes[key]
+
+
 def _enclosing_cached(path: str, text: str, language: str, line: int) -> tuple[int, int] | None:
-    """enclosing_definition, with the file parsed once per text (many lines are asked of one file)."""
+    """enclosing_definition for definition targets: each file parsed once per text (many lines asked of it)."""
     if not has_grammar(language):
         return None
     key = (path, len(text), hash(text))
@@ -142,7 +157,7 @@ async def definition_context(
     # The cursor line's names go to the server first; the parse for the enclosing function runs meanwhile.
     wanted = identifiers_near_cursor(lines, language, cursor_line, None, max_identifiers)
     asked = [asyncio.create_task(pool.definition(path, i.line, i.character, budget_s)) for i in wanted]
-    own_scope = _enclosing_cached(os.path.abspath(path), text, language, cursor_line)
+    own_scope = _own_scope(os.path.abspath(path), text, language, cursor_line)
     if own_scope is not None and len(wanted) < max_identifiers:
         more = identifiers_near_cursor(
             lines, language, cursor_line, own_scope, max_identifiers - len(wanted), frozenset(i.name for i in wanted)

@@ -1,17 +1,30 @@
-"""One workspace: configuration, models, and the pipelines the front-ends call."""
+"""One workspace: configuration, models, project context, language servers, and the ghost-text service.
+
+The pipelines (engine/chat.py, engine/edit.py, engine/complete.py) are functions over a Session; the Session
+only owns the long-lived parts and their lifecycles.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.complete import GhostPrompt, GhostText, GhostTextRequest, GhostTextService
 from engine.config import Config, load_config
+from engine.gather import DefinitionProvider, gather_for_ghost
 from engine.ghost_prompt import build_ghost_prompt
+from engine.project import ProjectContext
 from models.base import Model, ModelError
 from models.registry import ModelRegistry, ModelSpec
+from prompts.items import ContextItem
+
+if TYPE_CHECKING:
+    from lsp.client import LanguageServerPool
+
+log = logging.getLogger("caret.session")
 
 
 class WorkspaceError(Exception):
@@ -23,6 +36,8 @@ class Session:
         self.root = root.resolve()
         self.config = config
         self._registry = ModelRegistry()
+        self.project = ProjectContext(self.root)
+        self._lsp: LanguageServerPool | None = None
         self.ghost = GhostTextService(
             model=lambda: self.model("completion"),
             build_prompt=self._ghost_prompt,
@@ -38,6 +53,7 @@ class Session:
     ) -> Session:
         return cls(root, load_config(root.resolve(), env=env, flags=flags))
 
+    # -- models --
     def model_spec(self, role: str) -> ModelSpec:
         choice = self.config.model(role)
         return ModelSpec(
@@ -55,14 +71,6 @@ class Session:
     def model(self, role: str) -> Model:
         return self._registry.get(self.model_spec(role))
 
-    def relative_path(self, path: str | Path) -> str:
-        """The workspace-relative path, or WorkspaceError for a path outside the workspace."""
-        full = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
-        try:
-            return full.relative_to(self.root).as_posix()
-        except ValueError:
-            raise WorkspaceError(f"{path}: outside the workspace {self.root}") from None
-
     def warm_up(self, *roles: str) -> asyncio.Task[None]:
         """Load the models in the background; the UI never waits on it. Errors land in `status`."""
 
@@ -79,8 +87,53 @@ class Session:
             self._warmup = asyncio.create_task(run())
         return self._warmup
 
+    # -- paths --
+    def relative_path(self, path: str | Path) -> str:
+        """The workspace-relative path, or WorkspaceError for a path outside the workspace."""
+        full = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+        try:
+            return full.relative_to(self.root).as_posix()
+        except ValueError:
+            raise WorkspaceError(f"{path}: outside the workspace {self.root}") from None
+
+    # -- language servers --
+    @property
+    def lsp(self) -> LanguageServerPool | None:
+        if not self.config["lsp.enabled"]:
+            return None
+        if self._lsp is None:
+            from lsp.client import LanguageServerPool
+
+            self._lsp = LanguageServerPool(self.root)
+        return self._lsp
+
+    def definitions_provider(self) -> DefinitionProvider | None:
+        pool = self.lsp
+        if pool is None:
+            return None
+
+        async def provide(path: str, text: str, line: int, budget_s: float) -> list[ContextItem]:
+            from engine.files import language_for
+            from engine.lsp_context import definition_context
+
+            language = language_for(path, text.split("\n", 1)[0]) or ""
+            try:
+                return await definition_context(pool, str(self.root / path), text, language, line, budget_s)
+            except Exception as exc:  # a broken server must never break a completion or an answer
+                log.warning("definition context failed: %s", exc)
+                return []
+
+        return provide
+
+    # -- ghost text --
     async def _ghost_prompt(self, request: GhostTextRequest, model: Model) -> GhostPrompt:
-        return build_ghost_prompt(request, model, budget_tokens=self.config["completion.prompt_tokens"])
+        rules, items = await gather_for_ghost(
+            self.project, request.path, request.text, request.line,
+            definitions=self.definitions_provider(), lsp_budget_s=self.config["lsp.ghost_budget_ms"] / 1000,
+        )
+        return build_ghost_prompt(
+            request, model, budget_tokens=self.config["completion.prompt_tokens"], rules=rules, items=items
+        )
 
     async def complete(self, request: GhostTextRequest) -> GhostText:
         return await self.ghost.complete(request)
@@ -89,4 +142,8 @@ class Session:
         self.ghost.cancel()
         if self._warmup is not None and not self._warmup.done():
             self._warmup.cancel()
+        if self._lsp is not None:
+            await self._lsp.close()
+            self._lsp = None
+        await self.project.aclose()
         await self._registry.aclose()

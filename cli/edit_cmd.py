@@ -1,0 +1,74 @@
+"""`caret edit FILE[:START[-END]] INSTRUCTION`: propose an edit as a unified diff; `--apply` writes it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from cli.common import fail, open_session
+from engine.edit import EditError, EditRequest, apply_proposal, propose_edit
+from engine.errors import ConfigError, FileConflict, FileError, ModelError, PromptTooLarge, WorkspaceError
+from engine.files import read_document
+from engine.inspect import describe_prompt
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = sub.add_parser("edit", help="edit lines of a file as instructed; prints a diff (--apply writes it)")
+    parser.add_argument("target", help="FILE, FILE:LINE or FILE:START-END (1-based, inclusive); FILE alone = all")
+    parser.add_argument("instruction", help="what to change; '-' reads it from stdin")
+    parser.add_argument("--apply", action="store_true", help="write the change (atomic; refuses if the file changed)")
+    parser.add_argument("--show-prompt", action="store_true", help="print the rendered prompt on stderr")
+    parser.add_argument("--json", action="store_true")
+    return parser
+
+
+def parse_target(target: str) -> tuple[str, int | None, int | None]:
+    """(path, first line, last line), 1-based inclusive; None where not given."""
+    path, sep, span = target.rpartition(":")
+    if not sep or not span.replace("-", "").isdigit() or not span.strip("-"):
+        return target, None, None
+    first, _, last = span.partition("-")
+    start, end = int(first), int(last) if last else int(first)
+    if start < 1 or end < start:
+        raise ValueError(f"{target}: lines must be 1-based and START <= END")
+    return path, start, end
+
+
+async def _edit(args: argparse.Namespace) -> int:
+    try:
+        path, first, last = parse_target(args.target)
+    except ValueError as exc:
+        return fail(str(exc))
+    instruction = sys.stdin.read() if args.instruction == "-" else args.instruction
+    session = open_session(args)
+    try:
+        rel = session.relative_path(path)
+        opened = read_document(session.root / rel)
+        if opened.snapshot is None:
+            return fail(f"{path}: no such file")
+        n_lines = len(opened.text.split("\n"))
+        start = (first or 1) - 1
+        end = last if last is not None else n_lines
+        prepared, proposal = await propose_edit(session, EditRequest(rel, instruction, start, min(end, n_lines)))
+        if args.show_prompt:
+            print(describe_prompt(prepared.rendered, prepared.notes, prepared.model.name), file=sys.stderr)
+        written = apply_proposal(session.root, proposal) if args.apply and proposal.edits else []
+    finally:
+        await session.aclose()
+    if args.json:
+        print(json.dumps({"diff": proposal.diff, "files": [e.path for e in proposal.edits], "written": written,
+                          "notes": list(proposal.notes)}))
+    else:
+        sys.stdout.write(proposal.diff or "caret: the model proposed no change\n")
+        if written:
+            print(f"caret: wrote {', '.join(written)}", file=sys.stderr)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_edit(args))
+    except (ModelError, FileError, FileConflict, WorkspaceError, ConfigError, EditError, PromptTooLarge) as exc:
+        return fail(str(exc))

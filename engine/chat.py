@@ -1,0 +1,65 @@
+"""The chat pipeline: a question plus gathered context -> rendered prompt -> streamed answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.gather import gather_for_chat
+from engine.session import Session
+from models.base import ChatMessage, GenerationParams, Model, ModelStream
+from prompts import ChatPromptInput, Message, RenderResult, chat_prompt, render
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    message: str
+    history: tuple[ChatMessage, ...] = ()  # earlier turns, oldest first
+    current_file: str | None = None  # workspace-relative
+    current_text: str | None = None  # the buffer, unsaved edits included
+    cursor_line: int | None = None
+    open_files: tuple[str, ...] = ()
+
+
+@dataclass
+class PreparedChat:
+    """Exactly what will be sent, and why: the prompt inspector and --show-prompt show this."""
+
+    model: Model
+    messages: tuple[ChatMessage, ...]
+    rendered: RenderResult
+    notes: list[str] = field(default_factory=list)
+    answer_tokens: int = 512
+
+
+async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
+    model = session.model("chat")
+    window = model.context_window
+    answer_tokens = max(128, min(1024, window // 4))
+    gathered = await gather_for_chat(
+        session.project,
+        request.message,
+        current_file=request.current_file,
+        cursor_line=request.cursor_line,
+        current_text=request.current_text,
+        open_files=request.open_files,
+        definitions=session.definitions_provider(),
+        lsp_budget_s=session.config["lsp.chat_budget_ms"] / 1000,
+        repo_map_tokens=max(256, window // 8),
+        count_tokens=model.count_tokens,
+    )
+    tree = chat_prompt(
+        ChatPromptInput(
+            question=request.message,
+            items=tuple(gathered.items),
+            history=tuple(Message(m.role, m.content) for m in request.history),
+            answer_tokens=answer_tokens,
+        )
+    )
+    rendered = render(tree, window, model.count_tokens)
+    messages = tuple(ChatMessage(m.role, m.content) for m in rendered.messages or ())  # type: ignore[arg-type]
+    return PreparedChat(model, messages, rendered, gathered.notes, answer_tokens)
+
+
+def stream_answer(prepared: PreparedChat, temperature: float = 0.3) -> ModelStream:
+    params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=temperature)
+    return prepared.model.stream_chat(prepared.messages, params)

@@ -1,0 +1,151 @@
+"""The edit pipeline: instruction + selection -> prompt -> model reply -> EditProposal -> (accepted) atomic write.
+
+Nothing reaches disk until a proposal is accepted; applying re-checks every file against the snapshot taken
+when it was read and writes none of them if any changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.edit_apply import EditApplyError, Selection, apply_reply, unified_diff
+from engine.files import DiskSnapshot, FileConflict, OpenedFile, changed_on_disk, read_document, save_document
+from engine.gather import gather_for_edit
+from engine.session import Session
+from models.base import ChatMessage, GenerationParams, Model, ModelError
+from prompts import EditPromptInput, RenderResult, edit_prompt, render
+from prompts.edit_format import EditFormatError, parse_edit_reply
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    path: str  # workspace-relative
+    instruction: str
+    start_line: int  # 0-based, first selected line
+    end_line: int  # exclusive; == start_line inserts before start_line
+    text: str | None = None  # the editor's buffer; None reads the file
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    path: str
+    old_text: str
+    new_text: str
+    snapshot: DiskSnapshot | None
+    newline: str = "\n"
+
+    @property
+    def diff(self) -> str:
+        return unified_diff(self.path, self.old_text, self.new_text)
+
+
+@dataclass(frozen=True)
+class EditProposal:
+    instruction: str
+    edits: tuple[FileEdit, ...]
+    reply: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def diff(self) -> str:
+        return "".join(edit.diff for edit in self.edits)
+
+
+@dataclass
+class PreparedEdit:
+    model: Model
+    messages: tuple[ChatMessage, ...]
+    rendered: RenderResult
+    opened: OpenedFile
+    selection: Selection
+    notes: list[str] = field(default_factory=list)
+    answer_tokens: int = 1024
+
+
+class EditError(Exception):
+    """The edit could not be proposed: a one-line reason (bad reply, selection outside the file...)."""
+
+
+async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
+    opened = read_document(session.root / request.path)
+    text = request.text if request.text is not None else opened.text
+    lines = text.split("\n")
+    if not 0 <= request.start_line <= request.end_line <= len(lines):
+        raise EditError(f"{request.path}: lines {request.start_line + 1}-{request.end_line} are outside the file")
+    model = session.model("edit")
+    window = model.context_window
+    answer_tokens = max(256, min(2048, window // 3))
+    gathered = await gather_for_edit(
+        session.project, request.path, text, request.instruction, (request.start_line, request.end_line),
+        definitions=session.definitions_provider(), lsp_budget_s=session.config["lsp.chat_budget_ms"] / 1000,
+    )
+    before = "\n".join(lines[: request.start_line])
+    selection_text = "\n".join(lines[request.start_line : request.end_line])
+    after = "\n".join(lines[request.end_line :])
+    tree = edit_prompt(
+        EditPromptInput(
+            path=request.path,
+            instruction=request.instruction,
+            selection=selection_text,
+            selection_start=request.start_line,
+            before=before + ("\n" if before else ""),
+            after=after,
+            items=tuple(gathered.items),
+            answer_tokens=answer_tokens,
+        )
+    )
+    rendered = render(tree, window, model.count_tokens)
+    messages = tuple(ChatMessage(m.role, m.content) for m in rendered.messages or ())  # type: ignore[arg-type]
+    opened = OpenedFile(opened.path, text, opened.snapshot, opened.newline)
+    selection = Selection(request.path, request.start_line, request.end_line)
+    return PreparedEdit(model, messages, rendered, opened, selection, gathered.notes, answer_tokens)
+
+
+def proposal_from_reply(prepared: PreparedEdit, reply: str, instruction: str) -> EditProposal:
+    """Parse and apply the model's reply in memory. Raises EditError with one line."""
+    path = prepared.selection.path
+    try:
+        parsed = parse_edit_reply(reply, default_path=path)
+        new_texts = apply_reply(parsed, {path: prepared.opened.text}, prepared.selection)
+    except (EditFormatError, EditApplyError) as exc:
+        raise EditError(f"the model's reply could not be applied: {exc}") from exc
+    edits = tuple(
+        FileEdit(p, prepared.opened.text if p == path else "", new, prepared.opened.snapshot if p == path else None,
+                 prepared.opened.newline)
+        for p, new in new_texts.items()
+    )
+    return EditProposal(instruction, edits, reply, tuple(prepared.notes))
+
+
+async def propose_edit(
+    session: Session, request: EditRequest, on_delta: Callable[[str], None] | None = None
+) -> tuple[PreparedEdit, EditProposal]:
+    prepared = await prepare_edit(session, request)
+    params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=0.1)
+    stream = prepared.model.stream_chat(prepared.messages, params)
+    parts: list[str] = []
+    try:
+        async for delta in stream:
+            parts.append(delta)
+            if on_delta is not None:
+                on_delta(delta)
+    except ModelError:
+        raise
+    finally:
+        stream.cancel()
+    return prepared, proposal_from_reply(prepared, "".join(parts), request.instruction)
+
+
+def apply_proposal(root: Path, proposal: EditProposal) -> list[str]:
+    """Write every edit atomically; FileConflict (and nothing written) if any file changed since it was read."""
+    for edit in proposal.edits:
+        if changed_on_disk(root / edit.path, edit.snapshot):
+            raise FileConflict(f"{edit.path}: changed on disk since the edit was proposed; nothing written")
+    written = []
+    for edit in proposal.edits:
+        opened = OpenedFile(root / edit.path, edit.old_text, edit.snapshot, edit.newline)
+        save_document(opened, edit.new_text)
+        written.append(edit.path)
+    return written

@@ -1,0 +1,186 @@
+"""Turns what context/ and the language servers found into ContextItems for the prompt templates.
+
+The conversions are pure; `gather_*` decide, per pipeline, which sources to ask and how long to wait.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from context.mentions import ResolvedMention, parse_mentions, resolve_mentions, strip_mentions
+from context.repomap import RepoMap, repo_map
+from context.rules import Rule
+from context.search import SearchHit, search
+from engine.project import ProjectContext
+from prompts.items import ContextItem, ContextKind
+
+DefinitionProvider = Callable[[str, str, int, float], Awaitable[list[ContextItem]]]
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+@dataclass
+class Gathered:
+    items: list[ContextItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one-line problems to show the user (unknown @mention...)
+
+    def extend(self, other: Gathered) -> None:
+        self.items.extend(other.items)
+        self.notes.extend(other.notes)
+
+
+# -- pure conversions --
+def rule_items(rules: Sequence[Rule]) -> list[ContextItem]:
+    return [
+        ContextItem(path=r.path, text=r.text, kind=ContextKind.RULE, priority=float(len(rules) - i), source=r.source)
+        for i, r in enumerate(rules)
+    ]
+
+
+def search_items(hits: Sequence[SearchHit]) -> list[ContextItem]:
+    return [
+        ContextItem(
+            path=h.path, text=h.text, kind=ContextKind.RETRIEVED, range=(h.start_line, h.end_line),
+            priority=h.score, source="bm25+graph",
+            label=f"{h.path}:{h.start_line + 1}" + (f" {h.symbol}" if h.symbol else ""),
+        )
+        for h in hits
+    ]
+
+
+def repo_map_item(rmap: RepoMap) -> list[ContextItem]:
+    if not rmap.text.strip():
+        return []
+    return [ContextItem(path="(repository map)", text=rmap.text, kind=ContextKind.REPO_MAP, source="pagerank")]
+
+
+def mention_items(resolved: Sequence[ResolvedMention]) -> Gathered:
+    out = Gathered()
+    for r in resolved:
+        if r.error is not None:
+            out.notes.append(r.error)
+            continue
+        kind = ContextKind.DOC if r.kind == "docs" else ContextKind.MENTION
+        line_range = (r.line_range[0] - 1, r.line_range[1]) if r.line_range else None
+        out.items.append(
+            ContextItem(path=r.path or r.mention.label, text=r.text, kind=kind, range=line_range,
+                        priority=100.0, source="@mention", label=r.mention.label)
+        )
+    return out
+
+
+def dedupe_items(items: Sequence[ContextItem]) -> list[ContextItem]:
+    """Drop items another item already shows: anything inside a whole file that is included, and repeated
+    ranges of the same file (the first one, from the more trusted source, stays)."""
+    whole = {i.path for i in items if i.range is None and i.kind in (ContextKind.MENTION, ContextKind.OPEN_FILE)}
+    seen: list[tuple[str, int, int]] = []
+    out: list[ContextItem] = []
+    for item in items:
+        if item.range is not None:
+            if item.path in whole:
+                continue
+            start, end = item.range
+            if any(p == item.path and s <= start and end <= e for p, s, e in seen):
+                continue
+            seen.append((item.path, start, end))
+        out.append(item)
+    return out
+
+
+def identifiers(text: str, limit: int = 40) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in _IDENT.finditer(text):
+        seen.setdefault(match.group(0))
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+# -- per pipeline --
+def resolve_message_mentions(project: ProjectContext, message: str) -> tuple[Gathered, str]:
+    """Context for each @mention in `message`, and the message without them (for retrieval queries)."""
+    mentions = parse_mentions(message)
+    if not mentions:
+        return Gathered(), message
+    query = strip_mentions(message, mentions)
+    resolved = resolve_mentions(
+        mentions, project.root, project.files(), project.find_symbol, project.docs,
+        lambda rel: project.workspace.read_text(rel, allow_secret=True), query=query,
+    )
+    return mention_items(resolved), query
+
+
+async def gather_for_chat(
+    project: ProjectContext,
+    message: str,
+    current_file: str | None = None,
+    cursor_line: int | None = None,
+    current_text: str | None = None,
+    open_files: Sequence[str] = (),
+    definitions: DefinitionProvider | None = None,
+    index_wait_s: float = 30.0,
+    lsp_budget_s: float = 2.0,
+    repo_map_tokens: int = 1024,
+    count_tokens: Callable[[str], int] = lambda s: len(s) // 4 + 1,
+) -> Gathered:
+    out = Gathered()
+    focus = [f for f in [current_file, *open_files] if f]
+    out.items.extend(rule_items(project.rules.for_request(focus)))
+    out.notes.extend(project.rules.errors)
+    index = await project.ready_index(index_wait_s)
+    mentioned, query = resolve_message_mentions(project, message)
+    out.extend(mentioned)
+    if index is not None:
+        hits = search(index, query, k=8, focus_files=focus, recent_files=project.recent_files)
+        mentioned_paths = {i.path for i in mentioned.items}
+        out.items.extend(search_items([h for h in hits if h.path not in mentioned_paths]))
+        rmap = repo_map(index, focus, identifiers(query), repo_map_tokens, count_tokens)
+        out.items.extend(repo_map_item(rmap))
+    else:
+        out.notes.append("the workspace index is still building: answering without retrieved code")
+    if definitions is not None and current_file and current_text is not None and cursor_line is not None:
+        out.items.extend(await definitions(current_file, current_text, cursor_line, lsp_budget_s))
+    out.items = dedupe_items(out.items)
+    return out
+
+
+async def gather_for_edit(
+    project: ProjectContext,
+    path: str,
+    text: str,
+    instruction: str,
+    selection: tuple[int, int],
+    definitions: DefinitionProvider | None = None,
+    lsp_budget_s: float = 2.0,
+) -> Gathered:
+    out = Gathered()
+    out.items.extend(rule_items(project.rules.for_file(path)))
+    out.notes.extend(project.rules.errors)
+    mentioned, _ = resolve_message_mentions(project, instruction)
+    out.extend(mentioned)
+    if definitions is not None:
+        first, last = selection
+        for line in sorted({first, (first + last) // 2, max(first, last - 1)}):
+            for item in await definitions(path, text, line, lsp_budget_s):
+                out.items.append(item)
+    out.items = dedupe_items(out.items)
+    return out
+
+
+async def gather_for_ghost(
+    project: ProjectContext,
+    path: str,
+    text: str,
+    line: int,
+    definitions: DefinitionProvider | None = None,
+    lsp_budget_s: float = 0.05,
+) -> tuple[list[ContextItem], list[ContextItem]]:
+    """(rules, items) for ghost text: never waits on the index; language servers get `lsp_budget_s`."""
+    rules = rule_items(project.rules.for_file(path))
+    items: list[ContextItem] = []
+    if definitions is not None:
+        items = await definitions(path, text, line, lsp_budget_s)
+        # A stable order keeps the prompt's stable part identical between keystrokes (KV cache reuse).
+        items.sort(key=lambda i: (i.path, i.range or (0, 0)))
+    return rules, items

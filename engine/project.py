@@ -1,0 +1,154 @@
+"""The workspace as context: its files, index, rules and docs, kept current as files change.
+
+Everything slow (the first index build, tree-sitter over thousands of files) runs off the event loop; callers
+that cannot wait (ghost text) use whatever is ready and never block on the build.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from context.docs import DocsLibrary, DocsSource
+from context.index import WorkspaceIndex
+from context.mentions import SymbolHit
+from context.rules import RuleSet, load_rules
+from context.watcher import FileChange, WorkspaceWatcher
+from context.workspace import Workspace
+
+log = logging.getLogger("caret.project")
+Progress = Callable[[int, int], None]
+
+_RULE_FILES = ("AGENTS.md", ".cursorrules")
+_RULE_DIRS = (".caret/rules/", ".cursor/rules/")
+
+
+def is_rule_file(rel_path: str) -> bool:
+    return rel_path.endswith(_RULE_FILES) or rel_path.startswith(_RULE_DIRS)
+
+
+class ProjectContext:
+    """One workspace's files, index, rules and docs."""
+
+    def __init__(self, root: Path, docs_sources: list[DocsSource] | None = None) -> None:
+        self.workspace = Workspace(root)
+        self.root = self.workspace.root
+        self.index: WorkspaceIndex | None = None
+        self.docs = DocsLibrary(docs_sources or [], root=self.root)
+        self._rules: RuleSet | None = None
+        self._building: asyncio.Task[WorkspaceIndex] | None = None
+        self._watcher: WorkspaceWatcher | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self.recent_files: list[str] = []  # most recently changed first, for retrieval boosts
+        self.on_disk_change: list[Callable[[FileChange], None]] = []
+
+    # -- rules --
+    @property
+    def rules(self) -> RuleSet:
+        if self._rules is None:
+            self._rules = load_rules(self.root)
+        return self._rules
+
+    # -- index --
+    def build_index(self, progress: Progress | None = None, use_cache: bool = True) -> WorkspaceIndex:
+        """Build (or load from .caret/index) synchronously; for the CLI and worker threads."""
+        self.index = WorkspaceIndex.build(self.workspace, progress=progress, use_cache=use_cache)
+        return self.index
+
+    def start_index(self) -> asyncio.Task[WorkspaceIndex]:
+        """Build the index in a worker thread (it fans out to processes); the loop keeps running."""
+        if self._building is None:
+            self._building = asyncio.create_task(asyncio.to_thread(self.build_index))
+        return self._building
+
+    async def ready_index(self, wait_s: float | None = None) -> WorkspaceIndex | None:
+        """The index, waiting at most `wait_s` for a build in progress (None: wait for it)."""
+        if self.index is not None:
+            return self.index
+        task = self.start_index()
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), wait_s)
+        except TimeoutError:
+            return None
+
+    def find_symbol(self, name: str) -> list[SymbolHit]:
+        if self.index is None:
+            return []
+        hits = []
+        for site in self.index.definitions(name):
+            d = site.definition
+            hits.append(SymbolHit(d.name, site.path, d.start_line + 1, d.end_line, d.kind))
+        return hits
+
+    def files(self) -> list[str]:
+        if self.index is not None:
+            return sorted(self.index.records)
+        return list(self.workspace.files(check_content=False))
+
+    # -- changes --
+    def apply_change(self, change: FileChange) -> None:
+        """Bring index and rules up to date with one change on disk."""
+        rel = change.rel_path
+        if self.index is not None and not change.is_dir:
+            if change.kind == "deleted":
+                self.index.remove_file(rel)
+            elif change.kind == "moved":
+                if change.old_rel_path:
+                    self.index.remove_file(change.old_rel_path)
+                self._update(rel)
+            else:
+                self._update(rel)
+        if is_rule_file(rel) or (change.old_rel_path and is_rule_file(change.old_rel_path)):
+            self._rules = None
+        if rel in self.recent_files:
+            self.recent_files.remove(rel)
+        self.recent_files.insert(0, rel)
+        del self.recent_files[20:]
+        for callback in self.on_disk_change:
+            callback(change)
+
+    def _update(self, rel: str) -> None:
+        assert self.index is not None
+        if self.workspace.should_ignore(rel):
+            return
+        try:
+            self.index.update_file(rel)
+        except Exception as exc:  # a half-written file must never take the watcher down
+            log.warning("re-index of %s failed: %s", rel, exc)
+
+    def note_buffer_edit(self, rel: str, text: str) -> None:
+        """An unsaved edit in the editor: re-index the buffer so context follows what the user sees."""
+        if self.index is not None:
+            try:
+                self.index.update_file(rel, text)
+            except Exception as exc:
+                log.warning("re-index of buffer %s failed: %s", rel, exc)
+
+    def start_watching(self) -> None:
+        if self._watcher is not None:
+            return
+        loop = asyncio.get_running_loop()
+        self._watcher = WorkspaceWatcher(self.root, self.workspace.should_ignore)
+        self._watcher.start(loop)
+        self._watch_task = asyncio.create_task(self._consume())
+
+    async def _consume(self) -> None:
+        assert self._watcher is not None
+        async for batch in self._watcher.changes():
+            for change in batch:
+                self.apply_change(change)
+
+    async def aclose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        for task in (self._watch_task, self._building):
+            if task is not None and not task.done():
+                task.cancel()
+        if self.index is not None:
+            try:
+                self.index.save()
+            except OSError as exc:
+                log.warning("could not save the index: %s", exc)
