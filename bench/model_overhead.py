@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.base import GenerationParams  # noqa: E402
-from models.embedded import embedded_path  # noqa: E402
-from models.local import LocalModel  # noqa: E402
+from models.base import GenerationParams
+from models.embedded import embedded_path
+from models.local import LocalModel
 
 MAX_TOKENS = 32
 

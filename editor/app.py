@@ -11,11 +11,18 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DirectoryTree, Footer, Static
 
+from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
 from editor.dialogs import ConfirmDialog
+from editor.inline_edit import DiffReview, InstructionDialog
+from editor.inspector import PromptInspector
+from engine.chat import ChatMessage, ChatRequest, prepare_chat, stream_answer
 from engine.complete import GhostTextRequest
-from engine.errors import ModelError
-from engine.files import FileError, OpenedFile, language_for, read_document, save_document
+from engine.edit import EditError, EditRequest, propose_edit
+from engine.edit_apply import text_replacement
+from engine.errors import ModelError, PromptTooLarge
+from engine.files import FileError, OpenedFile, changed_on_disk, language_for, read_document, save_document
+from engine.inspect import describe_prompt
 from engine.session import Session, WorkspaceError
 
 # TextArea highlights only the languages Textual ships grammars for.
@@ -30,6 +37,9 @@ class CaretApp(App[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
         Binding("ctrl+p", "focus_files", "Files"),
+        Binding("ctrl+l", "toggle_chat", "Chat"),
+        Binding("ctrl+k", "inline_edit", "Edit"),
+        Binding("f2", "inspect_prompt", "Prompt"),
     ]
 
     def __init__(self, session: Session, open_path: Path | None = None) -> None:
@@ -39,6 +49,8 @@ class CaretApp(App[None]):
         self.opened: OpenedFile | None = None
         self._saved_text = ""
         self._debounce: Timer | None = None
+        self._last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
+        self._history: list[ChatMessage] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -46,6 +58,7 @@ class CaretApp(App[None]):
             with Vertical(id="main"):
                 yield CodeView("", id="code")
                 yield Static("", id="status")
+            yield ChatPanel(id="chat")
         yield GhostTail("", id="ghost-tail")
         yield Footer()
 
@@ -53,6 +66,12 @@ class CaretApp(App[None]):
         self.sub_title = str(self.session.root)
         if self.session.config["completion.enabled"]:
             self.session.warm_up("completion")
+        self.session.project.start_index()
+        try:
+            self.session.project.start_watching()
+            self.session.project.on_disk_change.append(self._disk_changed)
+        except Exception as exc:  # no inotify watches left: caret still works, without live updates
+            self.set_status(f"not watching the workspace: {exc}")
         self.set_interval(0.5, self._refresh_status)
         if self._initial is not None:
             self.open_file(self._initial)
@@ -148,6 +167,21 @@ class CaretApp(App[None]):
         delay = self.session.config["completion.debounce_ms"] / 1000
         self._debounce = self.set_timer(delay, self._request_ghost_text)
 
+    def _disk_changed(self, change: object) -> None:
+        if self.opened is None:
+            return
+        if getattr(change, "rel_path", None) != self.session.relative_path(self.opened.path):
+            return
+        if not changed_on_disk(self.opened.path, self.opened.snapshot):
+            return  # our own save
+        if self.dirty:
+            self.set_status(f"{self.opened.path.name} changed on disk; your unsaved edits are kept (save refuses)")
+        elif self.opened.path.exists():
+            row = self.code.cursor_location
+            self.open_file(self.opened.path)
+            self.code.move_cursor(row)
+            self.set_status(f"reloaded {self.opened.path.name}: it changed on disk")
+
     def _request_ghost_text(self) -> None:
         code = self.code
         if self.opened is None or not code.selection.is_empty:
@@ -171,7 +205,99 @@ class CaretApp(App[None]):
             return
         code = self.code
         # Show it only if the buffer and cursor are where they were when we asked.
+        if result.rendered is not None:
+            self._last_prompt = (f"ghost text for {request.path}", describe_prompt(result.rendered))
         if code.text == request.text and code.cursor_location == (request.line, request.column):
             code.show_ghost_text(result.text)
             if result.text:
                 self.set_status(f"ghost text {result.elapsed_ms:.0f} ms · Tab accepts, Esc dismisses")
+
+    # -- prompt inspector --
+    def action_inspect_prompt(self) -> None:
+        if self._last_prompt is None:
+            self.set_status("no prompt sent yet")
+            return
+        self.push_screen(PromptInspector(*self._last_prompt))
+
+    # -- chat --
+    def action_toggle_chat(self) -> None:
+        panel = self.query_one(ChatPanel)
+        panel.toggle_class("-open")
+        if panel.has_class("-open"):
+            panel.query_one("#question").focus()
+        else:
+            self.code.focus()
+
+    @on(ChatPanel.Asked)
+    def _chat_asked(self, event: ChatPanel.Asked) -> None:
+        code = self.code
+        path = self.session.relative_path(self.opened.path) if self.opened else None
+        request = ChatRequest(
+            event.question, tuple(self._history), current_file=path, current_text=code.text if path else None,
+            cursor_line=code.cursor_location[0] if path else None,
+        )
+        self._answer(request)
+
+    @work(exclusive=True, group="chat")
+    async def _answer(self, request: ChatRequest) -> None:
+        panel = self.query_one(ChatPanel)
+        try:
+            prepared = await prepare_chat(self.session, request)
+            self._last_prompt = ("chat", describe_prompt(prepared.rendered, prepared.notes, prepared.model.name))
+            for note in prepared.notes:
+                panel.append(f"(note: {note})\n")
+            parts: list[str] = []
+            async for delta in stream_answer(prepared):
+                parts.append(delta)
+                panel.append(delta)
+        except (ModelError, PromptTooLarge) as exc:
+            panel.append(f"\n[error] {exc}\n")
+            return
+        panel.append("\n")
+        self._history += [ChatMessage("user", request.message), ChatMessage("assistant", "".join(parts))]
+
+    # -- inline edit --
+    def action_inline_edit(self) -> None:
+        if self.opened is None:
+            self.set_status("open a file first")
+            return
+        code = self.code
+        first, last = sorted((code.selection.start[0], code.selection.end[0]))
+        if code.selection.end[1] == 0 and last > first:
+            last -= 1  # a selection ending at a line's start does not include that line
+        where = f"lines {first + 1}-{last + 1}" if last > first else f"line {first + 1}"
+
+        def asked(instruction: str | None) -> None:
+            if instruction:
+                rel = self.session.relative_path(self.opened.path)  # type: ignore[union-attr]
+                self._propose(EditRequest(rel, instruction, first, last + 1, text=code.text))
+
+        self.push_screen(InstructionDialog(where), asked)
+
+    @work(exclusive=True, group="edit")
+    async def _propose(self, request: EditRequest) -> None:
+        self.set_status(f"asking the model: {request.instruction}")
+        try:
+            prepared, proposal = await propose_edit(self.session, request)
+        except (ModelError, EditError, FileError, PromptTooLarge) as exc:
+            self.set_status(str(exc))
+            return
+        self._last_prompt = ("inline edit", describe_prompt(prepared.rendered, prepared.notes, prepared.model.name))
+        if not proposal.edits:
+            self.set_status("the model proposed no change")
+            return
+        edit = proposal.edits[0]
+
+        def reviewed(accepted: bool | None) -> None:
+            code = self.code
+            if not accepted:
+                self.set_status("edit rejected")
+            elif code.text != request.text:
+                self.set_status("the buffer changed while the model worked; edit not applied")
+            else:
+                start, end, text = text_replacement(code.text, edit.new_text)
+                code.replace(text, start, end)  # one edit: Ctrl+Z undoes all of it
+                self.set_status("edit applied to the buffer (Ctrl+Z undoes it, Ctrl+S saves)")
+
+        self.push_screen(DiffReview(f"Proposed edit: {request.instruction}", edit.diff, list(proposal.notes)),
+                         reviewed)

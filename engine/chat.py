@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from engine.gather import gather_for_chat
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelStream
+
+__all__ = ["ChatMessage", "ChatRequest", "PreparedChat", "prepare_chat", "stream_answer"]
 from prompts import ChatPromptInput, Message, RenderResult, chat_prompt, render
 
 
@@ -60,6 +62,6 @@ async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
     return PreparedChat(model, messages, rendered, gathered.notes, answer_tokens)
 
 
-def stream_answer(prepared: PreparedChat, temperature: float = 0.3) -> ModelStream:
-    params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=temperature)
+def stream_answer(prepared: PreparedChat, temperature: float = 0.3, max_tokens: int | None = None) -> ModelStream:
+    params = GenerationParams(max_tokens=max_tokens or prepared.answer_tokens, temperature=temperature)
     return prepared.model.stream_chat(prepared.messages, params)

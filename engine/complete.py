@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from engine.ghost_text import context_at, postprocess_ghost_text
 from models.base import ChatMessage, GenerationParams, Model, ModelError, ModelStream
+from prompts import RenderResult
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class GhostText:
     elapsed_ms: float = 0.0
     finish_reason: str | None = None
     dropped: tuple[str, ...] = field(default_factory=tuple)
+    rendered: RenderResult | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class GhostPrompt:
     stop: tuple[str, ...]
     dropped: tuple[str, ...] = ()
     messages: tuple[ChatMessage, ...] | None = None
+    rendered: RenderResult | None = None  # for the prompt inspector
 
 
 PromptBuilder = Callable[[GhostTextRequest, Model], Awaitable[GhostPrompt]]
@@ -119,6 +122,7 @@ class GhostTextService:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             finish_reason=stream.finish_reason,
             dropped=prompt.dropped,
+            rendered=prompt.rendered,
         )
 
 

@@ -116,3 +116,28 @@ def unified_diff(path: str, old: str, new: str) -> str:
     ):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+
+Location = tuple[int, int]
+
+
+def text_replacement(old: str, new: str) -> tuple[Location, Location, str]:
+    """The smallest whole-line replacement (start, end, text) in (row, column) terms that turns `old` into
+    `new`, so an editor applies an accepted edit as one small change: one undo step, and the view stays put."""
+    a, b = old.split("\n"), new.split("\n")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    lines = b[start:end_b]
+    if end_a < len(a):
+        return (start, 0), (end_a, 0), "".join(line + "\n" for line in lines)
+    # The change reaches the last line: replace from the end of the line before it, so no newline is left over.
+    end = (len(a) - 1, len(a[-1]))
+    if start == 0:
+        return (0, 0), end, "\n".join(lines)
+    return (start - 1, len(a[start - 1])), end, "".join("\n" + line for line in lines)

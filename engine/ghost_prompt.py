@@ -54,5 +54,6 @@ def build_ghost_prompt(
     stop = ("\n\n\n",) if caps.fim_format is None else stop_sequences(caps.fim_format)
     if result.messages is not None:
         messages = tuple(ChatMessage(m.role, m.content) for m in result.messages)  # type: ignore[arg-type]
-        return GhostPrompt(text="", tokens=result.tokens, stop=(), dropped=dropped, messages=messages)
-    return GhostPrompt(text=result.text or "", tokens=result.tokens, stop=stop, dropped=dropped)
+        return GhostPrompt(text="", tokens=result.tokens, stop=(), dropped=dropped, messages=messages,
+                           rendered=result)
+    return GhostPrompt(text=result.text or "", tokens=result.tokens, stop=stop, dropped=dropped, rendered=result)

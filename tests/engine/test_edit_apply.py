@@ -69,3 +69,36 @@ def test_unified_diff() -> None:
 
 def test_unified_diff_marks_a_missing_final_newline() -> None:
     assert "\\ No newline at end of file" in unified_diff("m.py", "a\nb", "a\nc")
+
+
+
+def _apply(old: str, start: tuple[int, int], end: tuple[int, int], text: str) -> str:
+    lines = old.split("\n")
+    offset = lambda loc: sum(len(line) + 1 for line in lines[: loc[0]]) + loc[1]  # noqa: E731
+    return old[: offset(start)] + text + old[offset(end) :]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("a\nb\nc\nd\n", "a\nB\nC\nd\n"),
+        ("a\nb\nc\nd\n", "a\nb\nx\nc\nd\n"),
+        ("a\nb\nc", "a\nb\nc\nd"),
+        ("a\nb\nc", "a"),
+        ("a\nb\nc\n", "a\nb\nc\n"),
+        ("", "x\ny"),
+        ("x\ny\n", ""),
+        ("a\nb", "z\na\nb"),
+    ],
+)
+def test_text_replacement_turns_old_into_new(old: str, new: str) -> None:
+    from engine.edit_apply import text_replacement
+
+    start, end, text = text_replacement(old, new)
+    assert _apply(old, start, end, text) == new
+
+
+def test_text_replacement_is_small() -> None:
+    from engine.edit_apply import text_replacement
+
+    assert text_replacement("a\nb\nc\nd\n", "a\nB\nc\nd\n") == ((1, 0), (2, 0), "B\n")

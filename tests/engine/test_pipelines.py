@@ -42,7 +42,7 @@ async def test_chat_answers_from_the_local_model_with_rules_in_the_prompt(tmp_pa
         assert system.role == "system" and "Always answer in one sentence." in system.content
         assert "def add(a, b)" in prepared.messages[-1].content
         assert prepared.rendered.tokens <= prepared.model.context_window
-        stream = stream_answer(prepared)
+        stream = stream_answer(prepared, max_tokens=16)
         answer = await stream.text()
         assert answer.strip()
         assert stream.finish_reason in ("stop", "length")

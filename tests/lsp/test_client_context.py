@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from engine.lsp_context import identifiers_near_cursor
 
-SOURCE = """def handle(request):
-    # parse_header is mentioned in a comment only
-    payload = decode(request.body)
-    size = len(payload)
-    return respond(payload.strip(), size)
-""".split("\n")
+SOURCE = [
+    "def handle(request):",
+    "    # parse_header is mentioned in a comment only",
+    "    payload = decode(request.body)",
+    "    size = len(payload)",
+    "    return respond(payload.strip(), size)",
+    "",
+]
 
 
 def test_cursor_line_first_then_scope_by_distance_plain_names_before_attributes() -> None:
