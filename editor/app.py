@@ -37,8 +37,8 @@ class CaretApp(App[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
         Binding("ctrl+p", "focus_files", "Files"),
-        Binding("ctrl+l", "toggle_chat", "Chat"),
-        Binding("ctrl+k", "inline_edit", "Edit"),
+        Binding("ctrl+l", "toggle_chat", "Chat", priority=True),
+        Binding("ctrl+k", "inline_edit", "Edit", priority=True),
         Binding("f2", "inspect_prompt", "Prompt"),
     ]
 

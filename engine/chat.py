@@ -36,7 +36,7 @@ class PreparedChat:
 async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
     model = session.model("chat")
     window = model.context_window
-    answer_tokens = max(128, min(1024, window // 4))
+    answer_tokens = max(16, min(session.config["chat.answer_tokens"], window // 4))
     gathered = await gather_for_chat(
         session.project,
         request.message,

@@ -50,6 +50,8 @@ SCHEMA: dict[str, Setting] = {
     "completion.max_tokens": Setting(int, 48, "longest ghost text, in tokens"),
     "completion.multiline": Setting(bool, True, "allow ghost text over several lines"),
     "completion.prompt_tokens": Setting(int, 1024, "prompt budget for ghost text"),
+    "chat.answer_tokens": Setting(int, 1024, "longest chat answer, in tokens (at most a quarter of the window)"),
+    "edit.answer_tokens": Setting(int, 2048, "longest edit reply, in tokens (at most a third of the window)"),
     "lsp.enabled": Setting(bool, True, "ask language servers for definitions"),
     "lsp.ghost_budget_ms": Setting(int, 50, "longest wait for a language server during ghost text"),
     "lsp.chat_budget_ms": Setting(int, 2000, "longest wait for a language server during chat and edits"),

@@ -76,7 +76,7 @@ async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
         raise EditError(f"{request.path}: lines {request.start_line + 1}-{request.end_line} are outside the file")
     model = session.model("edit")
     window = model.context_window
-    answer_tokens = max(256, min(2048, window // 3))
+    answer_tokens = max(64, min(session.config["edit.answer_tokens"], window // 3))
     gathered = await gather_for_edit(
         session.project, request.path, text, request.instruction, (request.start_line, request.end_line),
         definitions=session.definitions_provider(), lsp_budget_s=session.config["lsp.chat_budget_ms"] / 1000,
