@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -33,10 +34,12 @@ _HIGHLIGHTED = {"python", "javascript", "go", "rust", "java", "json", "toml", "y
 class CaretApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "caret"
+    COMMAND_PALETTE_BINDING = "f1"  # Ctrl+P finds files, as in other editors; F1 (or Ctrl+Shift+P) has commands
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
-        Binding("ctrl+p", "focus_files", "Files"),
+        Binding("ctrl+p", "find_file", "Files", priority=True),
+        Binding("ctrl+shift+p", "command_palette", "Commands", show=False),
         Binding("ctrl+l", "toggle_chat", "Chat", priority=True),
         Binding("ctrl+k", "inline_edit", "Edit", priority=True),
         Binding("f2", "inspect_prompt", "Prompt"),
@@ -67,6 +70,7 @@ class CaretApp(App[None]):
         if self.session.config["completion.enabled"]:
             self.session.warm_up("completion")
         self.session.project.start_index()
+        self.session.project.docs.start_background()  # crawl stale @docs sites; never blocks the UI
         try:
             self.session.project.start_watching()
             self.session.project.on_disk_change.append(self._disk_changed)
@@ -120,8 +124,13 @@ class CaretApp(App[None]):
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.open_file(Path(event.path))
 
-    def action_focus_files(self) -> None:
-        self.query_one(DirectoryTree).focus()
+    def action_find_file(self) -> None:
+        """Fuzzy-find a workspace file (the index's list, ignore rules and secrets applied) and open it."""
+        root = self.session.root
+        files = self.session.project.files()
+        self.search_commands(
+            [(rel, partial(self.open_file, root / rel)) for rel in files], placeholder="Open file…"
+        )
 
     def action_save(self) -> None:
         if self.opened is None:

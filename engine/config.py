@@ -6,7 +6,9 @@ gets one line naming the file, the key and what is wrong.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,6 +61,27 @@ SCHEMA: dict[str, Setting] = {
     "remote.max_retries": Setting(int, 2, "retries on 429/5xx before the first token"),
 }
 
+# Keys with a user-chosen name in them: `[docs.NAME]` sources and `[lsp.servers.LANGUAGE]` overrides.
+_NAME = r"[A-Za-z0-9_.+-]+?"
+PATTERNS: tuple[tuple[re.Pattern[str], Setting], ...] = (
+    (re.compile(rf"docs\.{_NAME}\.folder"), Setting(str, "", "a local folder of Markdown/reST/HTML/text")),
+    (re.compile(rf"docs\.{_NAME}\.url"), Setting(str, "", "a site crawled in the background")),
+    (re.compile(rf"docs\.{_NAME}\.python"), Setting(str, "", "installed Python modules, comma-separated")),
+    (re.compile(rf"docs\.{_NAME}\.max_pages"), Setting(int, 200, "crawl limit")),
+    (re.compile(rf"docs\.{_NAME}\.max_age_days"), Setting(float, 7.0, "re-crawl after this many days")),
+    (re.compile(rf"lsp\.servers\.{_NAME}\.command"), Setting(str, "", "the server's executable")),
+    (re.compile(rf"lsp\.servers\.{_NAME}\.args"), Setting(list, [], "its arguments")),
+    (re.compile(rf"lsp\.servers\.{_NAME}\.extensions"), Setting(list, [], "file extensions it serves, e.g. ['.py']")),
+    (re.compile(rf"lsp\.servers\.{_NAME}\.init_options"), Setting(str, "", "initializationOptions as JSON")),
+)
+
+
+def setting_for(key: str) -> Setting | None:
+    if key in SCHEMA:
+        return SCHEMA[key]
+    return next((setting for pattern, setting in PATTERNS if pattern.fullmatch(key)), None)
+
+
 ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "OPENAI_API_KEY": tuple(f"models.{r}.api_key" for r in ROLES),
     "OPENAI_BASE_URL": tuple(f"models.{r}.base_url" for r in ROLES),
@@ -98,10 +121,19 @@ class Config:
             context_window=self.values[p + "context_window"],
         )
 
+    def named(self, prefix: str) -> dict[str, dict[str, Any]]:
+        """{NAME: {field: value}} for keys `prefix.NAME.field` (docs sources, language servers)."""
+        out: dict[str, dict[str, Any]] = {}
+        for key, value in self.values.items():
+            if key.startswith(prefix + ".") and key not in SCHEMA:
+                name, _, field = key[len(prefix) + 1 :].rpartition(".")
+                out.setdefault(name, {})[field] = value
+        return out
+
     def describe(self) -> list[tuple[str, str, str]]:
         """(key, shown value, source) for `caret config`; secrets are masked."""
         rows = []
-        for key in SCHEMA:
+        for key in self.values:
             value = self.values[key]
             shown = _mask(value) if key.endswith("api_key") else repr(value)
             rows.append((key, shown, self.sources[key]))
@@ -123,13 +155,19 @@ def workspace_config_path(workspace: Path) -> Path:
 
 def coerce(key: str, raw: Any, origin: str) -> Any:
     """Check and convert one value against the schema; raise ConfigError naming origin and key."""
-    setting = SCHEMA.get(key)
+    setting = setting_for(key)
     if setting is None:
         near = [k for k in SCHEMA if k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]]
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise ConfigError(f"{origin}: unknown key {key!r}{hint}")
     want = setting.type
     value = raw
+    if want is list:
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ConfigError(f"{origin}: {key}: expected a list of strings, got {raw!r}")
+        return list(raw)
+    if key.endswith(".init_options") and isinstance(raw, dict):
+        return json.dumps(raw)
     if isinstance(raw, str) and want is not str:
         value = _parse_text(raw, want)
     if want is float and isinstance(value, int) and not isinstance(value, bool):
@@ -162,7 +200,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         full = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not full.endswith(".init_options"):
             flat.update(_flatten(value, full + "."))
         else:
             flat[full] = value

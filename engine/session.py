@@ -17,6 +17,7 @@ from engine.config import Config, load_config
 from engine.gather import DefinitionProvider, gather_for_ghost
 from engine.ghost_prompt import build_ghost_prompt
 from engine.project import ProjectContext
+from engine.sources import docs_sources, server_specs
 from models.base import Model, ModelError
 from models.registry import ModelRegistry, ModelSpec
 from prompts.items import ContextItem
@@ -36,7 +37,7 @@ class Session:
         self.root = root.resolve()
         self.config = config
         self._registry = ModelRegistry()
-        self.project = ProjectContext(self.root)
+        self.project = ProjectContext(self.root, docs_sources(config))
         self._lsp: LanguageServerPool | None = None
         self.ghost = GhostTextService(
             model=lambda: self.model("completion"),
@@ -104,7 +105,7 @@ class Session:
         if self._lsp is None:
             from lsp.client import LanguageServerPool
 
-            self._lsp = LanguageServerPool(self.root)
+            self._lsp = LanguageServerPool(self.root, server_specs(self.config))
         return self._lsp
 
     def definitions_provider(self) -> DefinitionProvider | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,26 +13,14 @@ from editor.code_view import CodeView
 from editor.inline_edit import DiffReview, InstructionDialog
 from editor.inspector import PromptInspector
 from engine.session import Session
+from tests.editor.pilot import wait_for
 from tests.models.scripted_server import Reply, ScriptedServer, chat_events
 
 SOURCE = "def add(a, b):\n    return a + b\n\n\nprint(add(1, 2))\n"
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[ScriptedServer]:
-    server = ScriptedServer()
-    await server.start()
-    yield server
-    await server.aclose()
 
 
-async def wait_for(predicate, pilot, timeout: float = 60.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.05)
-    return predicate()
 
 
 def make_app(tmp_path: Path, **flags: str) -> tuple[CaretApp, Path]:
@@ -44,10 +30,12 @@ def make_app(tmp_path: Path, **flags: str) -> tuple[CaretApp, Path]:
     return CaretApp(Session.open(tmp_path, env={}, flags={**base, **flags}), open_path=path), path
 
 
-async def test_inline_edit_is_reviewed_then_applied_as_one_undo_step(tmp_path: Path, server: ScriptedServer) -> None:
+async def test_inline_edit_is_reviewed_then_applied_as_one_undo_step(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
     reply = "```python\ndef add(a: int, b: int) -> int:\n    return a + b\n```"
-    server.add(Reply(events=chat_events([reply])))
-    app, path = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": server.url,
+    scripted_server.add(Reply(events=chat_events([reply])))
+    app, path = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": scripted_server.url,
                                       "models.edit.model": "scripted", "models.edit.context_window": "4096"})
     async with app.run_test(size=(120, 40)) as pilot:
         code = app.query_one(CodeView)
@@ -71,9 +59,9 @@ async def test_inline_edit_is_reviewed_then_applied_as_one_undo_step(tmp_path: P
         assert "add type hints" in report and "scopes kept" in report
 
 
-async def test_rejected_edit_changes_nothing(tmp_path: Path, server: ScriptedServer) -> None:
-    server.add(Reply(events=chat_events(["```python\nprint('hi')\n```"])))
-    app, _ = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": server.url,
+async def test_rejected_edit_changes_nothing(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    scripted_server.add(Reply(events=chat_events(["```python\nprint('hi')\n```"])))
+    app, _ = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": scripted_server.url,
                                    "models.edit.model": "scripted", "models.edit.context_window": "4096"})
     async with app.run_test(size=(120, 40)) as pilot:
         code = app.query_one(CodeView)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from editor.app import CaretApp
 from editor.code_view import CodeView
 from editor.dialogs import ConfirmDialog
 from engine.session import Session
+from tests.editor.pilot import wait_for
 
 SOURCE = "import os\n\n\ndef read_file(path):\n"
 
@@ -22,13 +22,6 @@ def make_app(tmp_path: Path, source: str = SOURCE, **flags: object) -> tuple[Car
     return CaretApp(session, open_path=path), path
 
 
-async def wait_for(predicate, pilot, timeout: float = 60.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.05)
-    return predicate()
 
 
 @pytest.mark.slow
@@ -115,3 +108,18 @@ async def test_binary_file_is_refused_with_one_line(tmp_path: Path) -> None:
         await pilot.pause()
         assert "binary file" in str(app.query_one("#status").render())
         assert app.query_one(CodeView).text == SOURCE  # the open buffer is untouched
+
+
+async def test_ctrl_p_finds_and_opens_a_file(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, **{"completion.enabled": "false"})
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "helpers.py").write_text("def slugify(text):\n    return text\n")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"helpers")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        assert await wait_for(lambda: app.opened is not None and app.opened.path.name == "helpers.py", pilot, 10)
+        assert app.opened is not None and app.opened.path.name == "helpers.py"
+        assert app.query_one(CodeView).text.startswith("def slugify")

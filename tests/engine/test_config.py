@@ -80,3 +80,49 @@ def test_set_flags_need_key_and_value() -> None:
     assert parse_set_flags(["a.b=1", "c=x=y"]) == {"a.b": "1", "c": "x=y"}
     with pytest.raises(ConfigError):
         parse_set_flags(["novalue"])
+
+
+def test_named_sections_for_docs_and_language_servers(tmp_path: Path) -> None:
+    from engine.sources import docs_sources, server_specs
+
+    write(tmp_path / ".caret" / "config.toml", """
+[docs.textual]
+folder = "vendor/textual-docs"
+max_pages = 50
+
+[docs.stdlib]
+python = "json, http"
+
+[lsp.servers.python]
+command = "my-pyls"
+args = ["--stdio"]
+
+[lsp.servers.elixir]
+command = "elixir-ls"
+extensions = [".ex", ".exs"]
+init_options = { dialyzerEnabled = false }
+""")
+    config = load_config(tmp_path, env={}, user_file=tmp_path / "none.toml")
+    sources = {s.name: s for s in docs_sources(config)}
+    assert (sources["textual"].kind, sources["textual"].location, sources["textual"].max_pages) == (
+        "folder", "vendor/textual-docs", 50)
+    assert sources["stdlib"].kind == "python"
+    specs = {s.language: s for s in server_specs(config)}
+    assert (specs["python"].command, specs["python"].args) == ("my-pyls", ("--stdio",))
+    assert ".py" in specs["python"].file_extensions
+    assert specs["elixir"].init_options == {"dialyzerEnabled": False}
+    assert specs["elixir"].file_extensions == (".ex", ".exs")
+
+
+def test_a_docs_source_needs_exactly_one_location(tmp_path: Path) -> None:
+    from engine.sources import docs_sources
+
+    write(tmp_path / ".caret" / "config.toml", '[docs.x]\nfolder = "a"\nurl = "http://127.0.0.1:1/"\n')
+    with pytest.raises(ConfigError, match=r"docs\.x: set exactly one of folder, url or python"):
+        docs_sources(load_config(tmp_path, env={}, user_file=tmp_path / "none.toml"))
+
+
+def test_list_values_are_checked(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[lsp.servers.go]\nargs = "serve"\n')
+    with pytest.raises(ConfigError, match=r"lsp\.servers\.go\.args: expected a list of strings"):
+        read_config_file(path)

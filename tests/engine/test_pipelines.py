@@ -3,7 +3,6 @@ must control the model's exact words (edit parsing and application)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,6 @@ from tests.models.scripted_server import Reply, ScriptedServer, chat_events
 SOURCE = "def add(a, b):\n    return a + b\n"
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[ScriptedServer]:
-    server = ScriptedServer()
-    await server.start()
-    yield server
-    await server.aclose()
 
 
 def remote_session(root: Path, server: ScriptedServer) -> Session:
@@ -51,18 +44,18 @@ async def test_chat_answers_from_the_local_model_with_rules_in_the_prompt(tmp_pa
 
 
 async def test_edit_proposal_is_a_diff_and_nothing_is_written_until_applied(
-    tmp_path: Path, server: ScriptedServer
+    tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     path = tmp_path / "calc.py"
     path.write_text(SOURCE)
     reply = "Here it is:\n```python\ndef add(a: int, b: int) -> int:\n    return a + b\n```\n"
-    server.add(Reply(events=chat_events([reply[:20], reply[20:]])))
-    session = remote_session(tmp_path, server)
+    scripted_server.add(Reply(events=chat_events([reply[:20], reply[20:]])))
+    session = remote_session(tmp_path, scripted_server)
     try:
         _, proposal = await propose_edit(session, EditRequest("calc.py", "add type hints", 0, 2))
     finally:
         await session.aclose()
-    sent = server.requests[-1].json()["messages"]
+    sent = scripted_server.requests[-1].json()["messages"]
     assert "add type hints" in sent[-1]["content"]
     assert "-def add(a, b):" in proposal.diff and "+def add(a: int, b: int) -> int:" in proposal.diff
     assert path.read_text() == SOURCE
@@ -70,11 +63,11 @@ async def test_edit_proposal_is_a_diff_and_nothing_is_written_until_applied(
     assert path.read_text() == "def add(a: int, b: int) -> int:\n    return a + b\n"
 
 
-async def test_applying_refuses_when_the_file_changed_since(tmp_path: Path, server: ScriptedServer) -> None:
+async def test_applying_refuses_when_the_file_changed_since(tmp_path: Path, scripted_server: ScriptedServer) -> None:
     path = tmp_path / "calc.py"
     path.write_text(SOURCE)
-    server.add(Reply(events=chat_events(["```python\ndef add(a, b):\n    return b + a\n```"])))
-    session = remote_session(tmp_path, server)
+    scripted_server.add(Reply(events=chat_events(["```python\ndef add(a, b):\n    return b + a\n```"])))
+    session = remote_session(tmp_path, scripted_server)
     try:
         _, proposal = await propose_edit(session, EditRequest("calc.py", "swap", 0, 2))
     finally:
@@ -85,10 +78,10 @@ async def test_applying_refuses_when_the_file_changed_since(tmp_path: Path, serv
     assert path.read_text().startswith("# someone else's work")
 
 
-async def test_a_reply_without_code_is_a_one_line_error(tmp_path: Path, server: ScriptedServer) -> None:
+async def test_a_reply_without_code_is_a_one_line_error(tmp_path: Path, scripted_server: ScriptedServer) -> None:
     (tmp_path / "calc.py").write_text(SOURCE)
-    server.add(Reply(events=chat_events(["I would rather not."])))
-    session = remote_session(tmp_path, server)
+    scripted_server.add(Reply(events=chat_events(["I would rather not."])))
+    session = remote_session(tmp_path, scripted_server)
     try:
         with pytest.raises(EditError, match="could not be applied: the reply has no fenced code block"):
             await propose_edit(session, EditRequest("calc.py", "refactor", 0, 2))

@@ -1,4 +1,5 @@
-"""gopls and clangd through the same pool, where they are installed (they are not installed for the tests)."""
+"""gopls and clangd through the same pool where installed: the Makefile installs clangd from Debian;
+gopls is not installed (Debian's is old and needs the Go toolchain)."""
 
 from __future__ import annotations
 

@@ -10,24 +10,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from tests.models.scripted_server import ScriptedServer
-
 LLAMA_SERVER_ALIAS = "smollm2"
 LLAMA_SERVER_CONTEXT = 2048
 LLAMA_SERVER_START_S = 60.0  # ~1-2 s when idle; generous for a loaded CI machine
-
-
-@pytest.fixture
-async def scripted_server() -> AsyncIterator[ScriptedServer]:
-    server = ScriptedServer()
-    await server.start()
-    yield server
-    await server.aclose()
 
 
 @dataclass(frozen=True)
