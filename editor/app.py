@@ -215,7 +215,8 @@ class CaretApp(App[None]):
         code = self.code
         # Show it only if the buffer and cursor are where they were when we asked.
         if result.rendered is not None:
-            self._last_prompt = (f"ghost text for {request.path}", describe_prompt(result.rendered))
+            model = self.session.config.model("completion").model
+            self._last_prompt = (f"ghost text for {request.path}", describe_prompt(result.rendered, model=model))
         if code.text == request.text and code.cursor_location == (request.line, request.column):
             code.show_ghost_text(result.text)
             if result.text:
