@@ -8,7 +8,7 @@ import json
 import sys
 
 from cli.common import fail, open_session
-from engine.edit import EditError, EditRequest, apply_proposal, propose_edit
+from engine.edit import EditError, EditRequest, apply_proposal, introduced_problems, propose_edit
 from engine.errors import ConfigError, FileConflict, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
 from engine.inspect import describe_prompt
@@ -19,6 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("target", help="FILE, FILE:LINE or FILE:START-END (1-based, inclusive); FILE alone = all")
     parser.add_argument("instruction", help="what to change; '-' reads it from stdin")
     parser.add_argument("--apply", action="store_true", help="write the change (atomic; refuses if the file changed)")
+    parser.add_argument("--check", action="store_true",
+                        help="ask the language server for new problems; exit 1 (and write nothing) if any")
     parser.add_argument("--show-prompt", action="store_true", help="print the rendered prompt on stderr")
     parser.add_argument("--json", action="store_true")
     return parser
@@ -54,17 +56,21 @@ async def _edit(args: argparse.Namespace) -> int:
         prepared, proposal = await propose_edit(session, EditRequest(rel, instruction, start, min(end, n_lines)))
         if args.show_prompt:
             print(describe_prompt(prepared.rendered, prepared.notes, prepared.model.name), file=sys.stderr)
-        written = apply_proposal(session.root, proposal) if args.apply and proposal.edits else []
+        problems = await introduced_problems(session, proposal) if args.check and proposal.edits else []
+        for problem in problems:
+            print(f"caret: the edit introduces {problem}", file=sys.stderr)
+        write = args.apply and proposal.edits and not problems
+        written = apply_proposal(session.root, proposal) if write else []
     finally:
         await session.aclose()
     if args.json:
         print(json.dumps({"diff": proposal.diff, "files": [e.path for e in proposal.edits], "written": written,
-                          "notes": list(proposal.notes)}))
+                          "problems": problems, "notes": list(proposal.notes)}))
     else:
         sys.stdout.write(proposal.diff or "caret: the model proposed no change\n")
         if written:
             print(f"caret: wrote {', '.join(written)}", file=sys.stderr)
-    return 0
+    return 1 if problems else 0
 
 
 def run(args: argparse.Namespace) -> int:

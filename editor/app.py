@@ -19,7 +19,7 @@ from editor.inline_edit import DiffReview, InstructionDialog
 from editor.inspector import PromptInspector
 from engine.chat import ChatMessage, ChatRequest, prepare_chat, stream_answer
 from engine.complete import GhostTextRequest
-from engine.edit import EditError, EditRequest, propose_edit
+from engine.edit import EditError, EditRequest, introduced_problems, propose_edit
 from engine.edit_apply import text_replacement
 from engine.errors import ModelError, PromptTooLarge
 from engine.files import FileError, OpenedFile, changed_on_disk, language_for, read_document, save_document
@@ -297,6 +297,8 @@ class CaretApp(App[None]):
             self.set_status("the model proposed no change")
             return
         edit = proposal.edits[0]
+        notes = list(proposal.notes)
+        notes += [f"introduces {problem}" for problem in await introduced_problems(self.session, proposal, 3.0)]
 
         def reviewed(accepted: bool | None) -> None:
             code = self.code
@@ -309,5 +311,4 @@ class CaretApp(App[None]):
                 code.replace(text, start, end)  # one edit: Ctrl+Z undoes all of it
                 self.set_status("edit applied to the buffer (Ctrl+Z undoes it, Ctrl+S saves)")
 
-        self.push_screen(DiffReview(f"Proposed edit: {request.instruction}", edit.diff, list(proposal.notes)),
-                         reviewed)
+        self.push_screen(DiffReview(f"Proposed edit: {request.instruction}", edit.diff, notes), reviewed)

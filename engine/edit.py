@@ -138,6 +138,25 @@ async def propose_edit(
     return prepared, proposal_from_reply(prepared, "".join(parts), request.instruction)
 
 
+async def introduced_problems(session: Session, proposal: EditProposal, timeout_s: float = 5.0) -> list[str]:
+    """One line per diagnostic the language server reports for the edited text that the original did not have:
+    shown before an edit is accepted, and by `caret edit --check`."""
+    pool = session.lsp
+    if pool is None:
+        return []
+    from lsp.client import diagnostics_introduced
+
+    problems = []
+    for edit in proposal.edits:
+        found = await diagnostics_introduced(pool, str(session.root / edit.path), edit.old_text, edit.new_text,
+                                             timeout_s)
+        for diagnostic in found:
+            line = diagnostic.range.start.line + 1
+            source = f" ({diagnostic.source})" if diagnostic.source else ""
+            problems.append(f"{edit.path}:{line}: {diagnostic.message}{source}")
+    return problems
+
+
 def apply_proposal(root: Path, proposal: EditProposal) -> list[str]:
     """Write every edit atomically; FileConflict (and nothing written) if any file changed since it was read."""
     for edit in proposal.edits:

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from engine.chat import ChatRequest, prepare_chat, stream_answer
-from engine.edit import EditError, EditRequest, apply_proposal, propose_edit
+from engine.edit import (
+    EditError,
+    EditProposal,
+    EditRequest,
+    FileEdit,
+    apply_proposal,
+    introduced_problems,
+    propose_edit,
+)
 from engine.errors import FileConflict
 from engine.session import Session
 from tests.models.scripted_server import Reply, ScriptedServer, chat_events
@@ -88,3 +96,22 @@ async def test_a_reply_without_code_is_a_one_line_error(tmp_path: Path, scripted
     finally:
         await session.aclose()
     assert (tmp_path / "calc.py").read_text() == SOURCE
+
+
+async def test_problems_an_edit_introduces_come_from_the_language_server(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    (tmp_path / "calc.py").write_text(SOURCE)
+    scripted_server.add(Reply(events=chat_events(["```python\ndef add(a, b)\n    return a +\n```"])))
+    flags = {"models.edit.provider": "openai", "models.edit.model": "scripted",
+             "models.edit.base_url": scripted_server.url, "models.edit.context_window": "4096"}
+    session = Session.open(tmp_path, env={}, flags=flags)
+    try:
+        _, proposal = await propose_edit(session, EditRequest("calc.py", "break it", 0, 2))
+        problems = await introduced_problems(session, proposal, timeout_s=30)
+        clean = EditProposal("no-op", (FileEdit("calc.py", SOURCE, SOURCE.replace("a + b", "b + a"), None),))
+        assert await introduced_problems(session, clean, timeout_s=30) == []
+    finally:
+        await session.aclose()
+    assert problems and all(p.startswith("calc.py:") for p in problems)
+    assert any("jedi" in p.lower() or "syntax" in p.lower() for p in problems)
