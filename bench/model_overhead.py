@@ -41,34 +41,40 @@ def prompt_pair(i: int, base: str) -> tuple[str, str]:
     return cold, warm
 
 
+class StreamTimer:
+    """Time to the first non-empty delta, and decode speed over the rest."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.first: float | None = None
+        self.count = 0
+
+    def tick(self, text: str) -> None:
+        if text:
+            self.count += 1
+            if self.first is None:
+                self.first = time.perf_counter()
+
+    def result(self) -> tuple[float, float]:
+        end = time.perf_counter()
+        assert self.first is not None, "the model produced no text"
+        return (self.first - self.start) * 1000, (self.count - 1) / max(end - self.first, 1e-9)
+
+
 def bare_run(llm: object, prompt: str) -> tuple[float, float]:
-    start = time.perf_counter()
-    first = None
-    count = 0
+    timer = StreamTimer()
     for chunk in llm.create_completion(  # type: ignore[attr-defined]
         prompt, max_tokens=MAX_TOKENS, temperature=0.0, top_p=0.95, stream=True
     ):
-        if chunk["choices"][0]["text"]:
-            count += 1
-            if first is None:
-                first = time.perf_counter()
-    end = time.perf_counter()
-    assert first is not None
-    return (first - start) * 1000, (count - 1) / max(end - first, 1e-9)
+        timer.tick(chunk["choices"][0]["text"])
+    return timer.result()
 
 
 async def caret_run(model: LocalModel, prompt: str) -> tuple[float, float]:
-    start = time.perf_counter()
-    first = None
-    count = 0
+    timer = StreamTimer()
     async for delta in model.stream_completion(prompt, GenerationParams(max_tokens=MAX_TOKENS, temperature=0.0)):
-        if delta:
-            count += 1
-            if first is None:
-                first = time.perf_counter()
-    end = time.perf_counter()
-    assert first is not None
-    return (first - start) * 1000, (count - 1) / max(end - first, 1e-9)
+        timer.tick(delta)
+    return timer.result()
 
 
 async def main() -> None:

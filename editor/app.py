@@ -142,7 +142,9 @@ class CaretApp(App[None]):
             self.set_status(str(exc))
             return
         self._saved_text = self.opened.text
-        self.set_status(f"saved {self.session.relative_path(self.opened.path)}")
+        rel = self.session.relative_path(self.opened.path)
+        self.run_worker(self.session.buffer_saved(rel, self._saved_text), group="sync")
+        self.set_status(f"saved {rel}")
 
     def action_quit_safely(self) -> None:
         if not self.dirty:
@@ -196,6 +198,7 @@ class CaretApp(App[None]):
         if self.opened is None or not code.selection.is_empty:
             return
         line, column = code.cursor_location
+        self.session.buffer_changed(self.session.relative_path(self.opened.path), code.text)
         request = GhostTextRequest(
             path=self.session.relative_path(self.opened.path),
             text=code.text,

@@ -126,6 +126,18 @@ class Session:
 
         return provide
 
+    # -- buffers --
+    def buffer_changed(self, rel: str, text: str) -> None:
+        """An unsaved edit: the index follows the buffer, so retrieval sees what the user sees."""
+        self.project.note_buffer_edit(rel, text)
+
+    async def buffer_saved(self, rel: str, text: str) -> None:
+        """Tell the language server (didSave) and the index; the watcher's own event arrives later."""
+        self.project.note_buffer_edit(rel, text)
+        pool = self._lsp
+        if pool is not None and pool.document_version(str(self.root / rel)) is not None:
+            await pool.save_document(str(self.root / rel), text)
+
     # -- ghost text --
     async def _ghost_prompt(self, request: GhostTextRequest, model: Model) -> GhostPrompt:
         rules, items = await gather_for_ghost(
