@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,8 +148,19 @@ class Session:
             request, model, budget_tokens=self.config["completion.prompt_tokens"], rules=rules, items=items
         )
 
-    async def complete(self, request: GhostTextRequest) -> GhostText:
-        return await self.ghost.complete(request)
+    async def complete(
+        self, request: GhostTextRequest, on_partial: Callable[[str], None] | None = None
+    ) -> GhostText:
+        return await self.ghost.complete(request, on_partial=on_partial)
+
+    async def prefill(self, rel: str, text: str, language: str | None) -> None:
+        """Warm the completion model's KV cache with a just-opened file (errors are the status line's job)."""
+        if not self.config["completion.enabled"]:
+            return
+        try:
+            await self.ghost.prefill(text, rel, language)
+        except ModelError as exc:
+            self.status = str(exc)
 
     async def aclose(self) -> None:
         self.ghost.cancel()

@@ -6,6 +6,7 @@ default) and are converted to Python string indices here, at the boundary.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -38,6 +39,18 @@ def build_server(session: Session) -> LanguageServer:
     def initialized(ls: LanguageServer, params: lsp.InitializedParams) -> None:
         # Load the completion model now, in the background, so the first keystroke does not pay for it.
         session.warm_up("completion")
+
+    prefills: set[asyncio.Task[None]] = set()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        # Warm the model's KV cache with the file, so the first suggestion in it evaluates only the edit.
+        doc = params.text_document
+        path = document_path(session, ls.workspace.get_text_document(doc.uri).path, doc.uri)
+        language = doc.language_id or language_for(path, doc.text.split("\n", 1)[0])
+        task = asyncio.get_running_loop().create_task(session.prefill(path, doc.text, language))
+        prefills.add(task)
+        task.add_done_callback(prefills.discard)
 
     @server.feature(lsp.TEXT_DOCUMENT_INLINE_COMPLETION, lsp.InlineCompletionOptions())
     async def inline_completion(

@@ -71,8 +71,8 @@ async def test_utf16_positions_are_converted_at_the_boundary() -> None:
     await server.start()
 
     def answer(request: Request) -> Reply:
-        if request.method == "GET":  # the model's warm-up lists the server's models
-            server.add(answer)
+        server.add(answer)  # answer every request: the warm-up, the prefill on didOpen, the completion
+        if request.method == "GET":
             return Reply(body={"object": "list", "data": [{"id": "scripted", "object": "model"}]})
         return Reply(events=completion_events([" * 2"]))
 
@@ -97,7 +97,8 @@ async def test_utf16_positions_are_converted_at_the_boundary() -> None:
             text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=column),
             context=lsp.InlineCompletionContext(trigger_kind=lsp.InlineCompletionTriggerKind.Invoked)))
         assert result is not None, [r.path for r in server.requests]
-        assert server.requests[-1].json()["prompt"].endswith('greeting = "🎉"')
+        prompts = [r.json()["prompt"] for r in server.requests if r.method == "POST"]
+        assert any(p.endswith('greeting = "🎉"') for p in prompts), prompts
         assert result.items[0].insert_text == " * 2"
         assert result.items[0].range == lsp.Range(start=lsp.Position(0, column), end=lsp.Position(0, column))
     finally:
