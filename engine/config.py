@@ -51,7 +51,7 @@ SCHEMA: dict[str, Setting] = {
     "completion.debounce_ms": Setting(int, 60, "quiet time after a keystroke before asking the model"),
     "completion.max_tokens": Setting(int, 48, "longest ghost text, in tokens"),
     "completion.multiline": Setting(bool, True, "allow ghost text over several lines"),
-    "completion.prompt_tokens": Setting(int, 1024, "prompt budget for ghost text"),
+    "completion.prompt_tokens": Setting(int, 2048, "ghost-text prompt budget (a file this size is prefilled whole)"),
     "chat.answer_tokens": Setting(int, 1024, "longest chat answer, in tokens (at most a quarter of the window)"),
     "edit.answer_tokens": Setting(int, 2048, "longest edit reply, in tokens (at most a third of the window)"),
     "lsp.enabled": Setting(bool, True, "ask language servers for definitions"),

@@ -21,7 +21,8 @@ from prompts.fim import check_format, fim_head, fim_tail, qwen_repo_file
 from prompts.items import ContextItem
 from prompts.text import comment_line, fence_for, item_block, language_of
 
-CURSOR_PRIORITY = 1000  # prefix line at distance d: CURSOR_PRIORITY - d; suffix line: CURSOR_PRIORITY - 2d
+CURSOR_PRIORITY = 1000  # prefix block starting d lines up: CURSOR_PRIORITY - d; suffix line: CURSOR_PRIORITY - 2d
+WINDOW_BLOCK = 16  # prefix lines are kept or dropped in aligned blocks of this many lines
 STABLE_PRIORITY = 980  # only the 20 nearest lines above and 10 below the cursor outrank the stable part
 RULE_PRIORITY = 300  # inside the stable part's own budget
 CONTEXT_PRIORITY = 100  # + up to 99 by ContextItem.priority
@@ -64,7 +65,8 @@ def _commented(language: str, text: str) -> str:
 
 
 def _split_prefix(req: GhostPromptInput) -> tuple[str, list[str], str]:
-    """(file head, window lines oldest first, the cursor line up to the cursor)."""
+    """(file head, window lines oldest first, the cursor line up to the cursor). The window's last line is the
+    line just above the cursor."""
     lines = req.prefix.split("\n")
     cursor_line = lines.pop()
     full = [line + "\n" for line in lines]
@@ -75,9 +77,18 @@ def _split_prefix(req: GhostPromptInput) -> tuple[str, list[str], str]:
     return head, window[-req.window_lines:] if req.window_lines else [], cursor_line
 
 
-def _prefix_window(window: Sequence[str], cursor_line: str) -> list[Node]:
+def _prefix_window(window: Sequence[str], cursor_line: str, cursor_row: int | None = None) -> list[Node]:
+    """Lines before the cursor, dropped farthest first in blocks of WINDOW_BLOCK lines aligned to the file's
+    line numbers. Dropping whole aligned blocks keeps the first kept line where it was while the user types on,
+    so consecutive prompts share their prefix (and the model's KV cache) even when the file exceeds the budget."""
     n = len(window)
-    return [*(Scope(line, p=CURSOR_PRIORITY - (n - i)) for i, line in enumerate(window)), cursor_line]
+    row = n if cursor_row is None else cursor_row
+    first = row - n  # the file line number of window[0]
+    nodes: list[Node] = []
+    for i, line in enumerate(window):
+        block_start = ((first + i) // WINDOW_BLOCK) * WINDOW_BLOCK
+        nodes.append(Scope(line, p=CURSOR_PRIORITY - (row - max(block_start, first))))
+    return [*nodes, cursor_line]
 
 
 def _suffix_window(req: GhostPromptInput) -> list[Node]:
@@ -136,7 +147,7 @@ def _chat(req: GhostPromptInput, head: str, window: list[str], cursor_line: str)
         UserMessage(
             Isolate(req.stable_tokens, *stable, f"File: {req.path}\n{fence}{lang}\n", _head(head),
                     p=STABLE_PRIORITY, label="stable context"),
-            *_prefix_window(window, cursor_line), HOLE, *_suffix_window(req), f"\n{fence}\n",
+            *_prefix_window(window, cursor_line, req.prefix.count("\n")), HOLE, *_suffix_window(req), f"\n{fence}\n",
         ),
         Empty(req.answer_tokens),
     )
@@ -146,7 +157,7 @@ def ghost_prompt(req: GhostPromptInput) -> Node:
     head, window, cursor_line = _split_prefix(req)
     if req.chat_only:
         return _chat(req, head, window, cursor_line)
-    prefix = _prefix_window(window, cursor_line)
+    prefix = _prefix_window(window, cursor_line, req.prefix.count("\n"))
     if req.fim_format is None:
         return Scope(_stable_commented(req, head), *prefix, Empty(req.answer_tokens))
     fmt = check_format(req.fim_format)

@@ -103,3 +103,22 @@ def test_chat_only_asks_to_fill_the_hole() -> None:
     assert out.messages is not None and [m.role for m in out.messages] == ["system", "user"]
     user = out.messages[1].content
     assert f"{PREFIX}{HOLE}{SUFFIX}" in user and "src/calc.py" in user
+
+
+def test_typing_on_keeps_the_prompt_prefix_in_a_file_over_the_budget() -> None:
+    """The window is dropped in aligned blocks, so the next keystroke's prompt extends the previous one (the
+    model's KV cache covers everything but the new tail) even when the file does not fit."""
+    from prompts import GhostPromptInput, estimate_tokens, ghost_prompt, render
+
+    lines = [f"    value_{i} = compute(value_{i - 1}, {i})" for i in range(600)]
+    def prompt_at(row: int, typed: str) -> str:
+        prefix = "\n".join(lines[:row]) + "\n" + typed
+        tree = ghost_prompt(GhostPromptInput(path="m.py", language="python", prefix=prefix, suffix=""))
+        return render(tree, 1024, estimate_tokens).text or ""
+
+    before = prompt_at(300, "    res")
+    after = prompt_at(300, "    result = ")
+    assert after.startswith(before[: -len("    res")])
+    next_line = prompt_at(301, "    x")
+    assert next_line.startswith(before[: -len("    res")])
+    assert len(before) < len("\n".join(lines[:300]))  # the file really was over the budget
