@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from cli import chat_cmd, complete_cmd, config_cmd, edit_cmd, index_cmd
+from cli import apply_cmd, chat_cmd, complete_cmd, config_cmd, edit_cmd, index_cmd
 from cli.common import add_session_flags
 
 COMMANDS = {
-    "chat": chat_cmd, "complete": complete_cmd, "config": config_cmd, "edit": edit_cmd, "index": index_cmd,
+    "apply": apply_cmd, "chat": chat_cmd, "complete": complete_cmd, "config": config_cmd, "edit": edit_cmd,
+    "index": index_cmd,
 }
 
 

@@ -119,6 +119,32 @@ def proposal_from_reply(prepared: PreparedEdit, reply: str, instruction: str) ->
     return EditProposal(instruction, edits, reply, tuple(prepared.notes))
 
 
+def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply") -> EditProposal:
+    """An EditProposal from SEARCH/REPLACE blocks written by any model or person (`caret apply`).
+    Every path must lie inside the workspace; nothing is written here."""
+    try:
+        parsed = parse_edit_reply(reply)
+    except EditFormatError as exc:
+        raise EditError(f"cannot apply: {exc}") from exc
+    if parsed.replacement is not None or not parsed.blocks:
+        raise EditError("cannot apply: expected SEARCH/REPLACE blocks, each after a line with the file's path")
+    opened: dict[str, OpenedFile] = {}
+    for block in parsed.blocks:
+        full = (root / block.path).resolve()
+        if not full.is_relative_to(root.resolve()):
+            raise EditError(f"{block.path}: outside the workspace {root}")
+        if block.path not in opened:
+            opened[block.path] = read_document(full)
+    try:
+        new_texts = apply_reply(parsed, {p: o.text for p, o in opened.items() if o.snapshot is not None})
+    except EditApplyError as exc:
+        raise EditError(f"cannot apply: {exc}") from exc
+    edits = tuple(
+        FileEdit(p, opened[p].text, new, opened[p].snapshot, opened[p].newline) for p, new in new_texts.items()
+    )
+    return EditProposal(instruction, edits, reply)
+
+
 async def propose_edit(
     session: Session, request: EditRequest, on_delta: Callable[[str], None] | None = None
 ) -> tuple[PreparedEdit, EditProposal]:
