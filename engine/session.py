@@ -108,6 +108,15 @@ class Session:
             self._lsp = LanguageServerPool(self.root, server_specs(self.config))
         return self._lsp
 
+    def language_server_problem(self, rel: str) -> str:
+        """One line when the file's language has no working server ("no language server for Go: install
+        gopls"); "" when it is fine or not yet asked. caret works on without it, from tree-sitter context."""
+        pool = self._lsp
+        status = pool.status_for(str(self.root / rel)) if pool is not None else None
+        if status is None or status.state not in ("missing", "failed", "crashed"):
+            return ""
+        return status.message or f"{status.server} {status.state}"
+
     def definitions_provider(self) -> DefinitionProvider | None:
         pool = self.lsp
         if pool is None:
