@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from textual import events
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Edit, Selection
@@ -28,6 +29,7 @@ class GhostTail(Static):
     DEFAULT_CSS = """
     GhostTail {
         layer: ghost;
+        position: absolute;
         display: none;
         width: auto;
         height: auto;
@@ -75,18 +77,23 @@ class CodeView(TextArea):
         if self._ghost:
             self.show_ghost_text("")
 
-    def _update_tail(self) -> None:
+    def _update_tail(self, focused: bool | None = None) -> None:
         try:
             tail = self.screen.query_one(GhostTail)
         except Exception:
             return
         rest = self._ghost.split("\n", 1)[1] if "\n" in self._ghost else ""
-        if not rest or not self.has_focus:
+        focused = self.has_focus if focused is None else focused
+        # Like TextArea's own suggestion: hidden while another widget (or another window) has the focus.
+        if not rest or (self.hide_suggestion_on_blur and not focused):
             tail.display = False
             return
-        _, y = self.cursor_screen_offset
         region = self.content_region
-        tail.update(rest)
+        if not region.width:  # not laid out yet: place it once the layout exists
+            self.call_after_refresh(self._update_tail)
+            return
+        _, y = self.cursor_screen_offset
+        tail.update(Content(rest))  # plain text: keep its indentation, never read it as markup
         tail.styles.offset = (region.x + self.gutter_width, y + 1)
         tail.display = True
 
@@ -155,4 +162,7 @@ class CodeView(TextArea):
             self._update_tail()
 
     def on_blur(self) -> None:
-        self._update_tail()
+        self._update_tail(focused=False)
+
+    def on_focus(self) -> None:
+        self._update_tail(focused=True)
