@@ -52,6 +52,7 @@ class CaretApp(App[None]):
         self.opened: OpenedFile | None = None
         self._saved_text = ""
         self._debounce: Timer | None = None
+        self._language: str | None = None  # of the open file, detected once on open
         self._last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
         self._history: list[ChatMessage] = []
 
@@ -114,6 +115,7 @@ class CaretApp(App[None]):
         self._saved_text = opened.text
         code = self.code
         language = language_for(opened.path, opened.text.split("\n", 1)[0])
+        self._language = language
         code.language = language if language in _HIGHLIGHTED else None
         code.load_text(opened.text)
         code.show_ghost_text("")
@@ -215,7 +217,7 @@ class CaretApp(App[None]):
             text=code.text,
             line=line,
             column=column,
-            language=language_for(self.opened.path),
+            language=self._language,
         )
         self._fetch_ghost_text(request)
 

@@ -8,18 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from context.languages import detect_language
+
 MAX_EDITABLE_BYTES = 5 * 1024 * 1024
-
-_LANGUAGES = {
-    ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
-    ".jsx": "javascript", ".ts": "typescript", ".tsx": "tsx", ".go": "go", ".rs": "rust", ".c": "c", ".h": "c",
-    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".java": "java", ".json": "json",
-    ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".css": "css", ".sh": "bash", ".bash": "bash", ".sql": "sql",
-    ".xml": "xml", ".rb": "ruby", ".kt": "kotlin", ".swift": "swift", ".lua": "lua",
-}  # fmt: skip
-_SHEBANGS = {"python": "python", "node": "javascript", "bash": "bash", "sh": "bash"}
-
 
 class FileError(Exception):
     """A file that cannot be opened or saved, with a one-line reason."""
@@ -52,15 +43,8 @@ class OpenedFile:
 
 
 def language_for(path: str | Path, first_line: str = "") -> str | None:
-    suffix = Path(path).suffix.lower()
-    if suffix in _LANGUAGES:
-        return _LANGUAGES[suffix]
-    if first_line.startswith("#!"):
-        words = first_line[2:].replace("/usr/bin/env", "").split()
-        if words:
-            interpreter = Path(words[0]).name.rstrip("0123456789.")
-            return _SHEBANGS.get(interpreter)
-    return None
+    """The file's language by extension, then shebang: context/'s detection, offered to the front-ends."""
+    return detect_language(str(path), first_line or None)
 
 
 def read_document(path: Path, max_bytes: int = MAX_EDITABLE_BYTES) -> OpenedFile:

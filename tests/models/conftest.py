@@ -43,7 +43,6 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="session")
 def llama_server() -> Iterator[LlamaServer]:
     """`python -m llama_cpp.server` serving the embedded SmolLM2 GGUF on 127.0.0.1, for the whole session."""
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (import llama_cpp failed)")
     from models.embedded import smollm2_path
 
     port = _free_port()
