@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 from engine.complete import GhostPrompt, GhostTextRequest, cursor_offset
@@ -11,15 +12,14 @@ from prompts.fim import stop_sequences
 
 ANSWER_TOKENS = 64
 
-# One token cache per counting function: consecutive keystrokes re-count the same lines.
-_counters: dict[int, CachedCounter] = {}
+# One token cache per model, gone with the model: consecutive keystrokes re-count the same lines.
+_counters: weakref.WeakKeyDictionary[Model, CachedCounter] = weakref.WeakKeyDictionary()
 
 
 def cached_counter(model: Model) -> CachedCounter:
-    key = id(model)
-    counter = _counters.get(key)
+    counter = _counters.get(model)
     if counter is None:
-        counter = _counters[key] = CachedCounter(model.count_tokens, max_entries=8192)
+        counter = _counters[model] = CachedCounter(model.count_tokens, max_entries=8192)
     return counter
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import functools
 import logging
 import os
 import threading
@@ -119,7 +120,8 @@ class LocalModel:
     def metadata(self) -> dict[str, str]:
         return dict(self._vocab_model().metadata)
 
-    @property
+    # The file's metadata never changes: read once, not on every keystroke that asks for ghost text.
+    @functools.cached_property
     def capabilities(self) -> Capabilities:
         meta = self.metadata
         arch = meta.get("general.architecture", "")
@@ -129,7 +131,7 @@ class LocalModel:
             fim_format=detect_fim_format(self._count_special, arch),
         )
 
-    @property
+    @functools.cached_property
     def context_window(self) -> int:
         meta = self.metadata
         trained = int(meta.get(f"{meta.get('general.architecture', '')}.context_length", 0) or 0)
