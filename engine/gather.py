@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from context.index import WorkspaceIndex
 from context.mentions import ResolvedMention, parse_mentions, resolve_mentions, strip_mentions
 from context.repomap import RepoMap, repo_map
 from context.rules import Rule
@@ -97,6 +98,14 @@ def identifiers(text: str, limit: int = 40) -> list[str]:
     return list(seen)
 
 
+def _retrieve(
+    index: WorkspaceIndex, query: str, focus: list[str], recent: list[str], map_tokens: int,
+    count_tokens: Callable[[str], int],
+) -> tuple[list[SearchHit], RepoMap]:
+    hits = search(index, query, k=8, focus_files=focus, recent_files=recent)
+    return hits, repo_map(index, focus, identifiers(query), map_tokens, count_tokens)
+
+
 # -- per pipeline --
 def resolve_message_mentions(project: ProjectContext, message: str) -> tuple[Gathered, str]:
     """Context for each @mention in `message`, and the message without them (for retrieval queries)."""
@@ -129,13 +138,16 @@ async def gather_for_chat(
     out.items.extend(rule_items(project.rules.for_request(focus)))
     out.notes.extend(project.rules.errors)
     index = await project.ready_index(index_wait_s)
-    mentioned, query = resolve_message_mentions(project, message)
+    await project.flush_buffers()
+    # Mentions, search and the repo map read the index: on its worker thread, never on the event loop.
+    mentioned, query = await project.run(resolve_message_mentions, project, message)
     out.extend(mentioned)
     if index is not None:
-        hits = search(index, query, k=8, focus_files=focus, recent_files=project.recent_files)
+        hits, rmap = await project.run(
+            _retrieve, index, query, focus, list(project.recent_files), repo_map_tokens, count_tokens
+        )
         mentioned_paths = {i.path for i in mentioned.items}
         out.items.extend(search_items([h for h in hits if h.path not in mentioned_paths]))
-        rmap = repo_map(index, focus, identifiers(query), repo_map_tokens, count_tokens)
         out.items.extend(repo_map_item(rmap))
     else:
         out.notes.append("the workspace index is still building: answering without retrieved code")
@@ -157,7 +169,8 @@ async def gather_for_edit(
     out = Gathered()
     out.items.extend(rule_items(project.rules.for_file(path)))
     out.notes.extend(project.rules.errors)
-    mentioned, _ = resolve_message_mentions(project, instruction)
+    await project.flush_buffers()
+    mentioned, _ = await project.run(resolve_message_mentions, project, instruction)
     out.extend(mentioned)
     if definitions is not None:
         first, last = selection

@@ -1,15 +1,20 @@
 """The workspace as context: its files, index, rules and docs, kept current as files change.
 
-Everything slow (the first index build, tree-sitter over thousands of files) runs off the event loop; callers
-that cannot wait (ghost text) use whatever is ready and never block on the build.
+The index is not thread-safe, and its work is slow (the first build, BM25 and the reference graph after a
+change), so all of it runs on one worker thread owned here, never on the event loop: `run()` queues a function
+there. Callers that cannot wait (ghost text) never touch the index. Unsaved buffer edits are only recorded per
+keystroke and re-indexed when a chat or an edit next needs the index.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from context.docs import DocsLibrary, DocsSource
 from context.index import WorkspaceIndex
@@ -20,6 +25,7 @@ from context.workspace import Workspace
 
 log = logging.getLogger("caret.project")
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 _RULE_FILES = ("AGENTS.md", ".cursorrules")
 _RULE_DIRS = (".caret/rules/", ".cursor/rules/")
@@ -43,6 +49,13 @@ class ProjectContext:
         self._watch_task: asyncio.Task[None] | None = None
         self.recent_files: list[str] = []  # most recently changed first, for retrieval boosts
         self.on_disk_change: list[Callable[[FileChange], None]] = []
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caret-index")
+        self._pending_buffers: dict[str, str] = {}
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(*args)` on the index's worker thread, after the index work queued before it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(fn, *args))
 
     # -- rules --
     @property
@@ -58,9 +71,9 @@ class ProjectContext:
         return self.index
 
     def start_index(self) -> asyncio.Task[WorkspaceIndex]:
-        """Build the index in a worker thread (it fans out to processes); the loop keeps running."""
+        """Build the index on the worker thread (it fans out to processes); the loop keeps running."""
         if self._building is None:
-            self._building = asyncio.create_task(asyncio.to_thread(self.build_index))
+            self._building = asyncio.create_task(self.run(self.build_index))
         return self._building
 
     async def ready_index(self, wait_s: float | None = None) -> WorkspaceIndex | None:
@@ -84,12 +97,24 @@ class ProjectContext:
 
     def files(self) -> list[str]:
         if self.index is not None:
-            return sorted(self.index.records)
+            return sorted(list(self.index.records))  # list() copies the keys in one step, safe beside the worker
         return list(self.workspace.files(check_content=False))
 
     # -- changes --
-    def apply_change(self, change: FileChange) -> None:
-        """Bring index and rules up to date with one change on disk."""
+    async def apply_change(self, change: FileChange) -> None:
+        """Bring index and rules up to date with one change on disk, then tell the listeners."""
+        await self.run(self._apply_to_index, change)
+        rel = change.rel_path
+        if is_rule_file(rel) or (change.old_rel_path and is_rule_file(change.old_rel_path)):
+            self._rules = None
+        if rel in self.recent_files:
+            self.recent_files.remove(rel)
+        self.recent_files.insert(0, rel)
+        del self.recent_files[20:]
+        for callback in self.on_disk_change:
+            callback(change)
+
+    def _apply_to_index(self, change: FileChange) -> None:
         rel = change.rel_path
         if self.index is not None and not change.is_dir:
             if change.kind == "deleted":
@@ -100,14 +125,6 @@ class ProjectContext:
                 self._update(rel)
             else:
                 self._update(rel)
-        if is_rule_file(rel) or (change.old_rel_path and is_rule_file(change.old_rel_path)):
-            self._rules = None
-        if rel in self.recent_files:
-            self.recent_files.remove(rel)
-        self.recent_files.insert(0, rel)
-        del self.recent_files[20:]
-        for callback in self.on_disk_change:
-            callback(change)
 
     def _update(self, rel: str) -> None:
         assert self.index is not None
@@ -119,11 +136,22 @@ class ProjectContext:
             log.warning("re-index of %s failed: %s", rel, exc)
 
     def note_buffer_edit(self, rel: str, text: str) -> None:
-        """An unsaved edit in the editor: re-index the buffer so context follows what the user sees."""
-        if self.index is not None:
+        """An unsaved edit in the editor: remembered only (this runs per keystroke); `flush_buffers` indexes it
+        before the next chat or edit, so their context follows what the user sees."""
+        self._pending_buffers[rel] = text
+
+    async def flush_buffers(self) -> None:
+        if self._pending_buffers and self.index is not None:
+            pending, self._pending_buffers = self._pending_buffers, {}  # taken on the loop, where edits arrive
+            await self.run(self._index_buffers, pending)
+
+    def _index_buffers(self, pending: dict[str, str]) -> None:
+        if self.index is None:
+            return
+        for rel, text in pending.items():
             try:
                 self.index.update_file(rel, text)
-            except Exception as exc:
+            except Exception as exc:  # a half-written buffer must never break a chat
                 log.warning("re-index of buffer %s failed: %s", rel, exc)
 
     def start_watching(self) -> None:
@@ -138,17 +166,19 @@ class ProjectContext:
         assert self._watcher is not None
         async for batch in self._watcher.changes():
             for change in batch:
-                self.apply_change(change)
+                await self.apply_change(change)
 
     async def aclose(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
+        building = self._building is not None and not self._building.done()
         for task in (self._watch_task, self._building):
             if task is not None and not task.done():
                 task.cancel()
-        if self.index is not None:
+        if self.index is not None and not building:
             try:
-                self.index.save()
+                await self.run(self.index.save)
             except OSError as exc:
                 log.warning("could not save the index: %s", exc)
+        self._worker.shutdown(wait=False, cancel_futures=True)

@@ -137,7 +137,8 @@ class Session:
 
     # -- buffers --
     def buffer_changed(self, rel: str, text: str) -> None:
-        """An unsaved edit: the index follows the buffer, so retrieval sees what the user sees."""
+        """An unsaved edit: recorded now (cheap, per keystroke), indexed before the next chat or edit, so
+        retrieval sees what the user sees."""
         self.project.note_buffer_edit(rel, text)
 
     async def buffer_saved(self, rel: str, text: str) -> None:

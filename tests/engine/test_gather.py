@@ -90,7 +90,7 @@ async def test_a_change_on_disk_reaches_the_index(tmp_path: Path) -> None:
         (tmp_path / "pkg" / "extra.py").write_text("def brand_new_function():\n    return 1\n")
         from context.watcher import FileChange
 
-        project.apply_change(FileChange("pkg/extra.py", "created"))
+        await project.apply_change(FileChange("pkg/extra.py", "created"))
         assert project.find_symbol("brand_new_function")[0].path == "pkg/extra.py"
         assert project.recent_files[0] == "pkg/extra.py"
     finally:
