@@ -211,14 +211,9 @@ class CaretApp(App[None]):
         if self.opened is None or not code.selection.is_empty:
             return
         line, column = code.cursor_location
-        self.session.buffer_changed(self.session.relative_path(self.opened.path), code.text)
-        request = GhostTextRequest(
-            path=self.session.relative_path(self.opened.path),
-            text=code.text,
-            line=line,
-            column=column,
-            language=self._language,
-        )
+        rel, text = self.session.relative_path(self.opened.path), code.text  # each is work: once a keystroke
+        self.session.buffer_changed(rel, text)
+        request = GhostTextRequest(path=rel, text=text, line=line, column=column, language=self._language)
         self._fetch_ghost_text(request)
 
     @work(exclusive=True, group="ghost")

@@ -135,8 +135,9 @@ async def gather_for_chat(
 ) -> Gathered:
     out = Gathered()
     focus = [f for f in [current_file, *open_files] if f]
-    out.items.extend(rule_items(project.rules.for_request(focus)))
-    out.notes.extend(project.rules.errors)
+    rules = await project.ready_rules()
+    out.items.extend(rule_items(rules.for_request(focus)))
+    out.notes.extend(rules.errors)
     index = await project.ready_index(index_wait_s)
     await project.flush_buffers()
     # Mentions, search and the repo map read the index: on its worker thread, never on the event loop.
@@ -167,8 +168,9 @@ async def gather_for_edit(
     lsp_budget_s: float = 2.0,
 ) -> Gathered:
     out = Gathered()
-    out.items.extend(rule_items(project.rules.for_file(path)))
-    out.notes.extend(project.rules.errors)
+    rules = await project.ready_rules()
+    out.items.extend(rule_items(rules.for_file(path)))
+    out.notes.extend(rules.errors)
     await project.flush_buffers()
     mentioned, _ = await project.run(resolve_message_mentions, project, instruction)
     out.extend(mentioned)
@@ -190,7 +192,7 @@ async def gather_for_ghost(
     lsp_budget_s: float = 0.05,
 ) -> tuple[list[ContextItem], list[ContextItem]]:
     """(rules, items) for ghost text: never waits on the index; language servers get `lsp_budget_s`."""
-    rules = rule_items(project.rules.for_file(path))
+    rules = rule_items((await project.ready_rules()).for_file(path))
     items: list[ContextItem] = []
     if definitions is not None:
         items = await definitions(path, text, line, lsp_budget_s)

@@ -58,10 +58,11 @@ class ProjectContext:
         return await loop.run_in_executor(self._worker, functools.partial(fn, *args))
 
     # -- rules --
-    @property
-    def rules(self) -> RuleSet:
+    async def ready_rules(self) -> RuleSet:
+        """The project rules; loading walks the tree for AGENTS.md files, so it runs off the event loop (and
+        not behind the index build: ghost text asks for rules on the first keystroke)."""
         if self._rules is None:
-            self._rules = load_rules(self.root)
+            self._rules = await asyncio.to_thread(load_rules, self.root)
         return self._rules
 
     # -- index --
