@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.complete import GhostTextRequest
+from engine.ghost import GhostTextRequest
 from engine.session import Session
 
 
@@ -36,7 +36,7 @@ def positions(source: str, n: int) -> list[tuple[str, int, int]]:
 
 
 async def one(session: Session, source: str, text: str, line: int, column: int, prefill: bool) -> tuple[float, float]:
-    session.ghost.cancel()
+    session.cancel_ghost_text()
     if prefill:
         await session.prefill("textwrap.py", source, "python")
     first: list[float] = []

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.lsp_context import definition_context
+from engine.definitions import definition_context
 from lsp.client import LanguageServerPool, ServerSpec
 
 PACKAGES = ("json", "http", "email")

@@ -1,7 +1,8 @@
 """caret's prompt renderer against Priompt (@impowering/priompt 0.2.1 under Node), side by side.
 
 Run: .venv/bin/python bench/prompt_render.py [--repeats N] [--sizes 1000,10000,50000]
-The same trees are rendered by both with cl100k: a realistic chat prompt (prompts.chat_prompt), a ghost-text
+The same trees are rendered by both with cl100k (caret: the counter the engine passes to render for an OpenAI
+gpt-4 model, `RemoteModel.count_tokens`): a realistic chat prompt (prompts.chat_prompt), a ghost-text
 FIM prompt with an Isolate (prompts.ghost_prompt), synthetic trees of 1k/10k/50k labelled scopes over many
 priority levels, and 10k flat scopes whose tokens merge across joins. Trees go to Node as JSON; Priompt is
 timed inside Node (render() only: process start and tree building excluded). Per tree: whether the kept
@@ -25,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prompts import (  # noqa: E402 (after the path fix-up, so the script runs from anywhere)
+from models.remote import RemoteModel  # noqa: E402 (after the path fix-up, so the script runs from anywhere)
+from prompts import (  # noqa: E402
     ChatPromptInput,
     ContextItem,
     ContextKind,
@@ -37,7 +39,6 @@ from prompts import (  # noqa: E402 (after the path fix-up, so the script runs f
     MessageNode,
     Node,
     Scope,
-    bpe_counter,
     chat_prompt,
     ghost_prompt,
     render,
@@ -197,7 +198,8 @@ def run_priompt(cases: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def run_caret(tree: Node, budget: int, repeats: int) -> tuple[list[float], object]:
-    count = bpe_counter("cl100k_base")
+    # What engine/ passes to render (chat and edit: model.count_tokens) for a model counting with cl100k.
+    count = RemoteModel(name="gpt-4", base_url=None, api_key="unused: nothing is sent").count_tokens
     count("warm up")
     times, result = [], None
     for _ in range(repeats):

@@ -13,6 +13,7 @@ from engine.errors import ConfigError, FileConflict, FileError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register `caret apply`."""
     parser = sub.add_parser("apply", help="apply SEARCH/REPLACE blocks from a file or stdin (diff; --apply writes)")
     parser.add_argument("source", nargs="?", default="-", help="a file holding the blocks, or - for stdin")
     parser.add_argument("--apply", action="store_true", help="write the change (atomic; refuses changed files)")
@@ -21,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Show the diff the blocks make; with --apply, write it atomically."""
     try:
         reply = sys.stdin.read() if args.source == "-" else Path(args.source).read_text()
     except OSError as exc:

@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 
-from cli.common import fail, open_session
+from cli.common import fail, open_session, print_problems
 from engine.chat import ChatRequest, prepare_chat, stream_answer
 from engine.errors import ConfigError, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
@@ -15,6 +15,7 @@ from engine.inspect import describe_prompt
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `caret chat` to the command parsers."""
     parser = sub.add_parser("chat", help="ask a question about the workspace (@file, @symbol, @docs:NAME, @diff)")
     parser.add_argument("message", help="the question; '-' reads it from stdin")
     parser.add_argument("--file", help="the current file, FILE or FILE:LINE (adds definitions near that line)")
@@ -34,6 +35,7 @@ def _current_file(session_root: object, spec: str | None) -> tuple[str | None, i
 async def _chat(args: argparse.Namespace) -> int:
     message = sys.stdin.read() if args.message == "-" else args.message
     session = open_session(args)
+    print_problems(session)
     try:
         path, line = _current_file(session.root, args.file)
         text = None
@@ -74,6 +76,7 @@ async def _chat(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Stream the answer to stdout; exit 2 with one stderr line when it cannot."""
     try:
         return asyncio.run(_chat(args))
     except (ModelError, FileError, WorkspaceError, ConfigError, PromptTooLarge) as exc:

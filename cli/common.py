@@ -1,4 +1,4 @@
-"""Flags every command shares, and turning them into a Session."""
+"""Flags every command shares, turning them into a Session, and reporting what goes wrong on stderr."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.config import ConfigError, parse_set_flags
+from engine.events import Event, describe, is_problem
 from engine.session import Session
 
 
 def add_session_flags(parser: argparse.ArgumentParser) -> None:
+    """The model and workspace flags every command takes."""
     group = parser.add_argument_group("model and workspace")
     group.add_argument("-w", "--workspace", type=Path, default=None, help="workspace folder (default: cwd)")
     group.add_argument("--provider", choices=("local", "openai"), help="where chat and edit models run")
@@ -22,6 +24,7 @@ def add_session_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def session_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags as config keys, for Session.open."""
     flags: dict[str, Any] = parse_set_flags(args.set)
     if args.provider:
         flags["models.chat.provider"] = flags["models.edit.provider"] = args.provider
@@ -36,6 +39,7 @@ def session_flags(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def open_session(args: argparse.Namespace, default_root: Path | None = None) -> Session:
+    """The Session for `--workspace` (or `default_root`, or the current folder); ConfigError for a bad one."""
     root = args.workspace or default_root or Path.cwd()
     if not root.is_dir():
         raise ConfigError(f"{root}: workspace is not a folder")
@@ -43,5 +47,17 @@ def open_session(args: argparse.Namespace, default_root: Path | None = None) -> 
 
 
 def fail(message: str, code: int = 2) -> int:
+    """Print one `caret: ...` line on stderr and return the exit status."""
     print(f"caret: {message}", file=sys.stderr)
     return code
+
+
+def print_problems(session: Session) -> None:
+    """From now on, one stderr line per problem the engine reports (a language server missing...): a headless
+    run works on without what failed, but says so."""
+
+    def problem(event: Event) -> None:
+        if is_problem(event):
+            print(f"caret: {describe(event)}", file=sys.stderr)
+
+    session.subscribe(problem)

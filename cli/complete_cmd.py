@@ -7,15 +7,15 @@ import asyncio
 import json
 from pathlib import Path
 
-from cli.common import fail, open_session
-from engine.complete import GhostTextRequest
-from engine.config import ConfigError
-from engine.errors import ModelError
-from engine.files import FileError, language_for, read_document
-from engine.session import WorkspaceError
+from cli.common import fail, open_session, print_problems
+from engine.errors import ConfigError, FileError, ModelError, WorkspaceError
+from engine.files import read_document
+from engine.ghost import GhostTextRequest
+from engine.languages import language_for
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `caret complete` to the command parsers."""
     parser = sub.add_parser("complete", help="print a ghost-text completion at FILE:LINE:COL (1-based)")
     parser.add_argument("location", help="FILE:LINE:COL; the column may be omitted (end of line)")
     parser.add_argument("--json", action="store_true", help="print a JSON object with timings and the prompt")
@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def parse_location(location: str) -> tuple[Path, int | None, int | None]:
+    """(path, line, column) of FILE:LINE:COL, 1-based, line and column optional; ValueError for 0 or less."""
     parts = location.rsplit(":", 2)
     numbers: list[int] = []
     while len(parts) > 1 and parts[-1].isdigit() and len(numbers) < 2:
@@ -41,6 +42,7 @@ async def _complete(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     session = open_session(args)
+    print_problems(session)
     try:
         full = path if path.is_absolute() else Path.cwd() / path
         rel = session.relative_path(full)
@@ -66,6 +68,7 @@ async def _complete(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the ghost text at the location; exit 2 with one stderr line when it cannot."""
     try:
         return asyncio.run(_complete(args))
     except (ModelError, FileError, WorkspaceError, ConfigError) as exc:

@@ -10,12 +10,14 @@ from engine.config import ConfigError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register `caret config`."""
     parser = sub.add_parser("config", help="print the effective configuration and each value's source")
     parser.add_argument("--json", action="store_true")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print every setting with its value and where it came from (API keys masked)."""
     try:
         session = open_session(args)
     except ConfigError as exc:

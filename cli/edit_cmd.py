@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 
-from cli.common import fail, open_session
+from cli.common import fail, open_session, print_problems
 from engine.edit import EditError, EditRequest, apply_proposal, introduced_problems, propose_edit
 from engine.errors import ConfigError, FileConflict, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
@@ -15,6 +15,7 @@ from engine.inspect import describe_prompt
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `caret edit` to the command parsers."""
     parser = sub.add_parser("edit", help="edit lines of a file as instructed; prints a diff (--apply writes it)")
     parser.add_argument("target", help="FILE, FILE:LINE or FILE:START-END (1-based, inclusive); FILE alone = all")
     parser.add_argument("instruction", help="what to change; '-' reads it from stdin")
@@ -45,6 +46,7 @@ async def _edit(args: argparse.Namespace) -> int:
         return fail(str(exc))
     instruction = sys.stdin.read() if args.instruction == "-" else args.instruction
     session = open_session(args)
+    print_problems(session)
     try:
         rel = session.relative_path(path)
         opened = read_document(session.root / rel)
@@ -74,6 +76,7 @@ async def _edit(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print (and with --apply, write) the proposed edit; exit 1 when --check finds new problems, 2 on errors."""
     try:
         return asyncio.run(_edit(args))
     except (ModelError, FileError, FileConflict, WorkspaceError, ConfigError, EditError, PromptTooLarge) as exc:

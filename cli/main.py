@@ -14,6 +14,7 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `caret` argument parser with every headless command."""
     parser = argparse.ArgumentParser(
         prog="caret",
         description="AI-first code editor for the terminal. `caret [PATH]` opens the editor; "
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(argv: list[str]) -> int:
+    """Run one headless command; the exit status (0 ok, 1 failed, 2 usage or input error)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help()

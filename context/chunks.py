@@ -7,6 +7,7 @@ slices. Files without a grammar are cut in plain line windows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from context.symbols import Definition
@@ -33,9 +34,15 @@ class Chunk:
         return [self.start_line, self.end_line, self.symbol, self.kind, self.header_end]
 
     @classmethod
-    def from_row(cls, path: str, row: list[object]) -> Chunk:
+    def from_row(cls, path: str, row: Sequence[object]) -> Chunk:
+        """The chunk `to_row` stored; TypeError for a row of the wrong shape (a damaged index reads as empty)."""
         start, end, symbol, kind, header_end = row
-        return cls(path, int(start), int(end), symbol, str(kind), header_end)  # type: ignore[arg-type]
+        if not (
+            isinstance(start, int) and isinstance(end, int) and isinstance(kind, str)
+            and (symbol is None or isinstance(symbol, str)) and (header_end is None or isinstance(header_end, int))
+        ):
+            raise TypeError(f"{path}: not a chunk row: {row!r}")
+        return cls(path, start, end, symbol, kind, header_end)
 
 
 def _windows(path: str, start: int, end: int, size: int, symbol: str | None, kind: str) -> list[Chunk]:

@@ -16,10 +16,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
 
+from common.atomic_write import write_atomic
 from context.docs_chunking import TextChunk, chunk_document
 from context.docs_crawl import CrawlReport, crawl_site, html_to_text
 from context.docs_pydoc import PydocError, module_pages, workspace_site_packages
@@ -302,12 +304,9 @@ class DocsLibrary:
             self._indexes.pop(name, None)
         return report
 
-    def _write_cache(self, name: str, payload: dict) -> None:
-        path = self.cache_file(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(tmp, path)  # readers never see a half-written cache
+    def _write_cache(self, name: str, payload: dict[str, Any]) -> None:
+        # Atomic: a reader (another caret) never sees a half-written cache.
+        write_atomic(self.cache_file(name), json.dumps(payload).encode("utf-8"))
 
     def start_background(self) -> list[asyncio.Task[CrawlReport | None]]:
         """Start crawls for stale URL sources on the running loop (at most one per source)."""

@@ -240,8 +240,10 @@ async def crawl_site(
         if res.content_type not in {"text/html", "application/xhtml+xml", "text/plain", ""}:
             report.errors.append(f"{url}: skipped {res.content_type}")
             return
+        links: list[str] = []
+        base: str | None = None
         if res.content_type == "text/plain":
-            title, text, links, base = res.url.rsplit("/", 1)[-1], res.body, [], None
+            title, text = res.url.rsplit("/", 1)[-1], res.body
         else:
             title, text, links, base = html_to_text(res.body)
         if len(report.pages) >= max_pages:

@@ -122,8 +122,9 @@ class ReferenceGraph:
             a = position[path]
             refs = records[path].references
             for ref, count in refs.items():
-                link = links.get(ref, False)
-                if link is False:
+                if ref in links:
+                    link = links[ref]
+                else:
                     link = links[ref] = _link(ref, definers, methods, users, ident_position, n_files)
                 if link is None:
                     continue

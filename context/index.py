@@ -50,10 +50,10 @@ def analyze_source(path: str, data: bytes, size: int, mtime_ns: int, digest: str
         return record
     lines = text.split("\n")
     record.line_count = len(lines)
-    record.language = detect_language(path, lines[0] if lines else None)
+    language = record.language = detect_language(path, lines[0] if lines else None)
     try:
-        if has_grammar(record.language):
-            symbols = extract_symbols(text.encode("utf-8"), record.language)  # type: ignore[arg-type]
+        if language is not None and has_grammar(language):
+            symbols = extract_symbols(text.encode("utf-8"), language)
             record.definitions = symbols.definitions
             record.references = symbols.references
             record.chunks = cut_chunks(path, lines, record.definitions)

@@ -1,4 +1,9 @@
-"""Language detection (extension, then shebang) and the tree-sitter grammars caret bundles."""
+"""caret's one table of languages: detection (file name, extension, shebang), LSP languageIds, the
+tree-sitter grammars caret bundles, and the name Textual highlights a language under.
+
+Everything else that needs to know about a language (the engine's language-server specs, the TUI's
+highlighting) reads it from here.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +11,83 @@ import functools
 import importlib
 import os
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tree_sitter import Language
+if TYPE_CHECKING:
+    from tree_sitter import Language
 
-_EXTENSIONS: dict[str, str] = {
-    ".py": "python", ".pyi": "python", ".pyw": "python",
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
-    ".tsx": "tsx",
-    ".go": "go",
-    ".rs": "rust",
-    ".c": "c", ".h": "c",
-    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hpp": "cpp", ".hh": "cpp", ".hxx": "cpp",
-    ".h++": "cpp", ".ipp": "cpp", ".inl": "cpp",
-    ".java": "java",
-    ".sh": "bash", ".bash": "bash", ".zsh": "bash",
-    ".rb": "ruby", ".php": "php", ".cs": "csharp", ".kt": "kotlin", ".swift": "swift", ".scala": "scala",
-    ".lua": "lua", ".json": "json", ".toml": "toml", ".yaml": "yaml", ".yml": "yaml",
-    ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".css": "css",
-    ".sql": "sql", ".xml": "xml",
-}
 
-_FILENAMES: dict[str, str] = {
-    "Makefile": "make", "makefile": "make", "GNUmakefile": "make", "Dockerfile": "dockerfile",
-    "CMakeLists.txt": "cmake",
-}
+@dataclass(frozen=True)
+class LanguageInfo:
+    """One language: how files of it are recognised and what each tool calls it."""
 
-# Interpreter names a shebang may name (after /usr/bin/env, versions stripped).
-_INTERPRETERS: dict[str, str] = {
-    "python": "python", "pypy": "python", "node": "javascript", "nodejs": "javascript", "deno": "typescript",
-    "bun": "javascript", "ts-node": "typescript", "tsx": "typescript", "sh": "bash", "bash": "bash",
-    "zsh": "bash", "dash": "bash", "ruby": "ruby", "perl": "perl", "php": "php", "lua": "lua",
-}
+    name: str  # caret's name: "python", "tsx", "cpp"
+    extensions: tuple[str, ...] = ()  # lower case, with the dot
+    filenames: tuple[str, ...] = ()  # whole file names: "Makefile"
+    interpreters: tuple[str, ...] = ()  # programs a shebang may name (versions stripped): "python", "node"
+    lsp_id: str = ""  # LSP languageId; "" means `name`
+    lsp_ids: Mapping[str, str] = field(default_factory=dict)  # per-extension exceptions: {".jsx": "javascriptreact"}
+    grammar: tuple[str, str] | None = None  # tree-sitter grammar: (module, factory function)
+    highlight: str | None = None  # the language name Textual's TextArea highlights, if Textual ships it
+
+    def lsp_id_for(self, extension: str) -> str:
+        return self.lsp_ids.get(extension, self.lsp_id or self.name)
+
+
+LANGUAGES: tuple[LanguageInfo, ...] = (
+    LanguageInfo("python", (".py", ".pyi", ".pyw"), interpreters=("python", "pypy"),
+                 grammar=("tree_sitter_python", "language"), highlight="python"),
+    LanguageInfo("javascript", (".js", ".mjs", ".cjs", ".jsx"), interpreters=("node", "nodejs", "bun"),
+                 lsp_ids={".jsx": "javascriptreact"}, grammar=("tree_sitter_javascript", "language"),
+                 highlight="javascript"),
+    LanguageInfo("typescript", (".ts", ".mts", ".cts"), interpreters=("deno", "ts-node", "tsx"),
+                 grammar=("tree_sitter_typescript", "language_typescript")),
+    LanguageInfo("tsx", (".tsx",), lsp_id="typescriptreact", grammar=("tree_sitter_typescript", "language_tsx")),
+    LanguageInfo("go", (".go",), grammar=("tree_sitter_go", "language"), highlight="go"),
+    LanguageInfo("rust", (".rs",), grammar=("tree_sitter_rust", "language"), highlight="rust"),
+    LanguageInfo("c", (".c", ".h"), grammar=("tree_sitter_c", "language")),
+    LanguageInfo("cpp", (".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp", ".inl"),
+                 grammar=("tree_sitter_cpp", "language")),
+    LanguageInfo("java", (".java",), grammar=("tree_sitter_java", "language"), highlight="java"),
+    LanguageInfo("bash", (".sh", ".bash", ".zsh"), interpreters=("sh", "bash", "zsh", "dash"), lsp_id="shellscript",
+                 highlight="bash"),
+    LanguageInfo("ruby", (".rb",), interpreters=("ruby",)),
+    LanguageInfo("perl", interpreters=("perl",)),
+    LanguageInfo("php", (".php",), interpreters=("php",)),
+    LanguageInfo("csharp", (".cs",)),
+    LanguageInfo("kotlin", (".kt",)),
+    LanguageInfo("swift", (".swift",)),
+    LanguageInfo("scala", (".scala",)),
+    LanguageInfo("lua", (".lua",), interpreters=("lua",)),
+    LanguageInfo("json", (".json",), highlight="json"),
+    LanguageInfo("toml", (".toml",), highlight="toml"),
+    LanguageInfo("yaml", (".yaml", ".yml"), highlight="yaml"),
+    LanguageInfo("markdown", (".md", ".markdown"), highlight="markdown"),
+    LanguageInfo("html", (".html", ".htm"), highlight="html"),
+    LanguageInfo("css", (".css",), highlight="css"),
+    LanguageInfo("sql", (".sql",), highlight="sql"),
+    LanguageInfo("xml", (".xml",), highlight="xml"),
+    LanguageInfo("make", filenames=("Makefile", "makefile", "GNUmakefile"), lsp_id="makefile"),
+    LanguageInfo("dockerfile", filenames=("Dockerfile",)),
+    LanguageInfo("cmake", filenames=("CMakeLists.txt",)),
+)  # fmt: skip
+
+_BY_NAME: dict[str, LanguageInfo] = {info.name: info for info in LANGUAGES}
+_BY_EXTENSION: dict[str, str] = {ext: info.name for info in LANGUAGES for ext in info.extensions}
+_BY_FILENAME: dict[str, str] = {name: info.name for info in LANGUAGES for name in info.filenames}
+_BY_INTERPRETER: dict[str, str] = {prog: info.name for info in LANGUAGES for prog in info.interpreters}
 
 _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 
-# Languages whose symbols caret extracts, and the (module, factory function) of each grammar.
-_GRAMMARS: dict[str, tuple[str, str]] = {
-    "python": ("tree_sitter_python", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "tsx": ("tree_sitter_typescript", "language_tsx"),
-    "go": ("tree_sitter_go", "language"),
-    "rust": ("tree_sitter_rust", "language"),
-    "c": ("tree_sitter_c", "language"),
-    "cpp": ("tree_sitter_cpp", "language"),
-    "java": ("tree_sitter_java", "language"),
-}
+# Languages whose symbols caret extracts.
+SYMBOL_LANGUAGES: frozenset[str] = frozenset(info.name for info in LANGUAGES if info.grammar)
 
-SYMBOL_LANGUAGES: frozenset[str] = frozenset(_GRAMMARS)
+
+def language_info(name: str | None) -> LanguageInfo | None:
+    """The table's record for a language name; None for an unknown (or no) language."""
+    return _BY_NAME.get(name) if name else None
 
 
 def _shebang_language(first_line: str) -> str | None:
@@ -70,29 +103,45 @@ def _shebang_language(first_line: str) -> str | None:
         if not rest:
             return None
         program = os.path.basename(rest[0])
-    return _INTERPRETERS.get(_VERSION_SUFFIX.sub("", program)) or _INTERPRETERS.get(program)
+    return _BY_INTERPRETER.get(_VERSION_SUFFIX.sub("", program)) or _BY_INTERPRETER.get(program)
 
 
 def detect_language(path: str, first_line: str | None = None) -> str | None:
-    """The language of `path` by extension, else by the shebang in `first_line`; None when unknown."""
+    """The language of `path` by file name, then extension, else by the shebang in `first_line`; None when unknown."""
     name = os.path.basename(path)
-    if name in _FILENAMES:
-        return _FILENAMES[name]
+    if name in _BY_FILENAME:
+        return _BY_FILENAME[name]
     ext = os.path.splitext(name)[1].lower()
-    if ext in _EXTENSIONS:
-        return _EXTENSIONS[ext]
+    if ext in _BY_EXTENSION:
+        return _BY_EXTENSION[ext]
     if first_line:
         return _shebang_language(first_line)
     return None
 
 
+def lsp_files(names: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(extensions, {extension: LSP languageId}) of the named languages, for a language server's spec."""
+    extensions: list[str] = []
+    language_ids: dict[str, str] = {}
+    for info in filter(None, map(language_info, names)):
+        for ext in info.extensions:
+            extensions.append(ext)
+            language_ids[ext] = info.lsp_id_for(ext)
+    return tuple(extensions), language_ids
+
+
 def has_grammar(language: str | None) -> bool:
-    return language in _GRAMMARS
+    return language in SYMBOL_LANGUAGES
 
 
 @functools.cache
 def grammar(language: str) -> Language:
     """The tree-sitter Language for `language`; KeyError when caret has no grammar for it."""
-    module_name, factory = _GRAMMARS[language]
+    from tree_sitter import Language  # imported on first use: detection alone does not need tree-sitter
+
+    info = _BY_NAME.get(language)
+    if info is None or info.grammar is None:
+        raise KeyError(language)
+    module_name, factory = info.grammar
     module = importlib.import_module(module_name)
     return Language(getattr(module, factory)())

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from context.mentions_fuzzy import Candidate, mention_candidates
+from context.workspace import OutsideWorkspace, contained
 
 if TYPE_CHECKING:
     from context.docs import DocsLibrary
@@ -147,13 +148,6 @@ def strip_mentions(text: str, mentions: Sequence[Mention]) -> str:
 
 # --- resolution ---------------------------------------------------------------------------------------------
 
-def _inside(root: Path, rel: str) -> Path | None:
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts:
-        return None
-    return root / pure
-
-
 def _suggest(value: str, files: Sequence[str]) -> str:
     name = PurePosixPath(value).name
     same = sorted((f for f in files if PurePosixPath(f).name == name), key=lambda f: (len(f), f))
@@ -179,11 +173,10 @@ def _read(m: Mention, kind: str, rel: str, read_text: Callable[[str], str]) -> R
     return ResolvedMention(m, kind, rel, text, (1, text.count("\n") + 1))
 
 
-def _resolve_folder(m: Mention, rel: str, root: Path, files: Sequence[str]) -> ResolvedMention | None:
+def _resolve_folder(m: Mention, rel: str, disk: Path, files: Sequence[str]) -> ResolvedMention | None:
     prefix = "" if rel in {".", ""} else rel.strip("/") + "/"
     inside = sorted(f for f in files if f.startswith(prefix))
-    path = _inside(root, rel)
-    if not inside and not (path is not None and path.is_dir()):
+    if not inside and not disk.is_dir():
         return None
     lines = [f"{len(inside)} files in {prefix or './'}"]
     used = len(lines[0])
@@ -295,20 +288,19 @@ def resolve_mentions(
             out.extend(_resolve_docs(m, docs, query, docs_k))
             continue
         rel = m.value.removeprefix("./")
-        disk = _inside(root, rel)
-        if disk is None:
-            out.append(ResolvedMention(m, "error", error=f"{m.label}: is outside the workspace"))
+        try:
+            disk = contained(root, rel)
+        except OutsideWorkspace as exc:
+            where = "links" if exc.through_link else "is"
+            out.append(ResolvedMention(m, "error", error=f"{m.label}: {where} outside the workspace"))
             continue
         if m.kind == "folder" or (rel not in file_set and disk.is_dir()):
-            folder = _resolve_folder(m, rel, root, files)
+            folder = _resolve_folder(m, rel, disk, files)
             if folder is not None:
                 out.append(folder)
                 continue
         elif rel in file_set or disk.is_file():
-            if rel not in file_set and not disk.resolve().is_relative_to(root.resolve()):
-                out.append(ResolvedMention(m, "error", error=f"{m.label}: links outside the workspace"))
-            else:
-                out.append(_read(m, "file", rel, read_text))
+            out.append(_read(m, "file", rel, read_text))
             continue
         # Not a file: a dotted name may be Class.method, a bare name may be a symbol.
         if m.kind != "folder":

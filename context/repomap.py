@@ -152,13 +152,14 @@ def render_map(entries: list[RepoMapEntry]) -> str:
 
 def repo_map(
     index: WorkspaceIndex,
-    focus_files: Iterable[str] = (),
-    mentioned_identifiers: Iterable[str] = (),
-    budget_tokens: int = 1024,
-    count_tokens: Callable[[str], int] = lambda s: len(s) // 4 + 1,
+    focus_files: Iterable[str],
+    mentioned_identifiers: Iterable[str],
+    budget_tokens: int,
+    count_tokens: Callable[[str], int],
     include_focus: bool = False,
 ) -> RepoMap:
-    """The map of the definitions most related to the focus, greedily fitted to `budget_tokens`."""
+    """The map of the definitions most related to the focus, greedily fitted to `budget_tokens` as counted by
+    `count_tokens` (the model's counter: context/ never tokenizes)."""
     focus = {index.workspace.relative(p) if p.startswith("/") else p for p in focus_files}
     ranked = _ranked_entries(index, focus, set(mentioned_identifiers), include_focus)
     chosen: list[RepoMapEntry] = []

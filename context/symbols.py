@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node, Parser, Point, Query, QueryCursor, Tree
 
+from common.textdiff import changed_span
 from context.languages import grammar, has_grammar
 from context.queries import (
     CONTAINER_TYPES,
@@ -150,7 +151,7 @@ def _name_node(node: Node) -> Node | None:
 
 
 def _definitions_from(captures: dict[str, list[Node]], src: bytes, language: str) -> list[Definition]:
-    found: dict[tuple[int, str], tuple[int, Definition]] = {}
+    found: dict[tuple[int, str, int], tuple[int, Definition]] = {}
     for key, nodes in captures.items():
         if not key.startswith("definition."):
             continue
@@ -271,18 +272,6 @@ def outline(source: str, language: str) -> str:
     return "\n".join(lines)
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """Length of the common prefix, by bisection over slice compares (memcmp) rather than a byte loop."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 def _point(data: bytes, offset: int) -> Point:
     row = data.count(b"\n", 0, offset)
     return Point(row, offset - (data.rfind(b"\n", 0, offset) + 1))
@@ -324,10 +313,8 @@ class ParsedBuffer:
         old = self._src
         if new == old:
             return
-        prefix = _common_prefix(old, new)
-        limit = min(len(old), len(new)) - prefix
-        suffix = _common_prefix(old[::-1][:limit], new[::-1][:limit])
-        self._edit_bytes(prefix, len(old) - suffix, new[prefix : len(new) - suffix])
+        start, old_end, new_end = changed_span(old, new)
+        self._edit_bytes(start, old_end, new[start:new_end])
 
     def symbols(self) -> FileSymbols:
         if self._symbols is None:

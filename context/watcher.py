@@ -18,6 +18,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 _KINDS = ("created", "modified", "deleted", "moved")
 
@@ -126,7 +127,7 @@ class WorkspaceWatcher:
         self.should_ignore = should_ignore
         self.debounce_s = debounce_s
         self.max_delay_s = max_delay_s if max_delay_s is not None else max(1.0, debounce_s * 10)
-        self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._observer: BaseObserver | None = None  # Observer is the platform's subclass of BaseObserver
         self._raw: asyncio.Queue[RawEvent] | None = None
         self._batches: asyncio.Queue[list[FileChange] | None] | None = None
         self._task: asyncio.Task[None] | None = None

@@ -15,11 +15,47 @@ from context.languages import detect_language
 DEFAULT_MAX_FILE_BYTES = 1_000_000
 _SNIFF_BYTES = 8192
 
-__all__ = ["DEFAULT_MAX_FILE_BYTES", "Workspace", "WorkspaceError", "detect_language", "is_secret"]
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES", "OutsideWorkspace", "Workspace", "WorkspaceError", "contained", "detect_language",
+    "is_secret", "relative_path",
+]
 
 
 class WorkspaceError(Exception):
-    """A file caret refuses to read; the message is one line and names the path."""
+    """A path or file caret refuses; the message is one line and names the path."""
+
+
+class OutsideWorkspace(WorkspaceError):
+    """A path that leaves the workspace: by `..` or being elsewhere, or (`through_link`) through a symlink."""
+
+    def __init__(self, path: str | os.PathLike[str], root: str, through_link: bool) -> None:
+        self.path = os.fspath(path)
+        self.through_link = through_link
+        where = "links outside" if through_link else "outside"
+        super().__init__(f"{self.path}: {where} the workspace {root}")
+
+
+def _inside(real_root: str, path: str) -> bool:
+    return path == real_root or path.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def contained(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """The real path of `path` (relative to `root`, or absolute) when it lies inside `root`; the one containment
+    check. OutsideWorkspace naming the path for `..` or an absolute path elsewhere, and for a symlink that leaves
+    the root (a path that only reaches the root through a symlink is inside)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, path))
+    if _inside(real_root, real):
+        return Path(real)
+    lexical = os.path.normpath(os.path.join(real_root, path))
+    raise OutsideWorkspace(path, real_root, through_link=_inside(real_root, lexical))
+
+
+def relative_path(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
+    """The workspace-relative POSIX path of `path` (relative to `root`, or absolute): the one way to make a path
+    workspace-relative. OutsideWorkspace ("PATH: outside the workspace ROOT") for anything that leaves it."""
+    real_root = os.path.realpath(root)
+    return contained(real_root, path).relative_to(real_root).as_posix()
 
 
 def looks_binary(head: bytes) -> bool:
@@ -39,17 +75,17 @@ class Workspace:
     def resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute real path of `path` (relative to the root or absolute); refuses anything outside the root,
         including through a symlink."""
-        candidate = Path(path)
-        if not candidate.is_absolute():
-            candidate = self.root / candidate
-        real = os.path.realpath(candidate)
-        if real != self._root_str and not real.startswith(self._root_str + os.sep):
-            raise WorkspaceError(f"path outside workspace: {path}")
-        return Path(real)
+        try:
+            return contained(self._root_str, path)
+        except OutsideWorkspace:
+            raise WorkspaceError(f"path outside workspace: {path}") from None
 
     def relative(self, path: str | os.PathLike[str]) -> str:
-        """Workspace-relative POSIX path of `path` (which must lie inside the root)."""
-        return self.resolve(path).relative_to(self.root).as_posix()
+        """Workspace-relative POSIX path of `path` (which must lie inside the root), by `relative_path`."""
+        try:
+            return relative_path(self._root_str, path)
+        except OutsideWorkspace:
+            raise WorkspaceError(f"path outside workspace: {path}") from None
 
     def should_ignore(self, rel_path: str) -> bool:
         """True when `rel_path` is ignored (.gitignore, .caretignore, always-skipped folders) or a secret."""

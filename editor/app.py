@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -17,21 +18,23 @@ from editor.code_view import CodeView, GhostTail
 from editor.dialogs import ConfirmDialog
 from editor.inline_edit import DiffReview, InstructionDialog
 from editor.inspector import PromptInspector
-from engine.chat import ChatMessage, ChatRequest, prepare_chat, stream_answer
-from engine.complete import GhostTextRequest
+from editor.status import EngineEvent, status_text
+from engine.chat import ChatRequest, prepare_chat, stream_answer
+from engine.chat import Message as ChatMessage  # textual's Message is another thing
 from engine.edit import EditError, EditRequest, introduced_problems, propose_edit
 from engine.edit_apply import text_replacement
-from engine.errors import ModelError, PromptTooLarge
-from engine.files import FileError, OpenedFile, changed_on_disk, language_for, read_document, save_document
+from engine.errors import ModelError, PromptTooLarge, WorkspaceError
+from engine.events import Event, FileChangedOnDisk
+from engine.files import FileError, OpenedFile, changed_on_disk, read_document, save_document
+from engine.ghost import GhostTextRequest
 from engine.inspect import describe_prompt
-from engine.session import Session, WorkspaceError
-
-# TextArea highlights only the languages Textual ships grammars for.
-_HIGHLIGHTED = {"python", "javascript", "go", "rust", "java", "json", "toml", "yaml", "markdown", "html",
-                "css", "bash", "sql", "xml", "regex"}  # fmt: skip
+from engine.languages import highlight_language, language_for
+from engine.session import Session
 
 
 class CaretApp(App[None]):
+    """The editor on one Session: what the user does becomes engine calls; engine events update the status line."""
+
     CSS_PATH = "app.tcss"
     TITLE = "caret"
     COMMAND_PALETTE_BINDING = "f1"  # Ctrl+P finds files, as in other editors; F1 (or Ctrl+Shift+P) has commands
@@ -55,6 +58,7 @@ class CaretApp(App[None]):
         self._language: str | None = None  # of the open file, detected once on open
         self._last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
         self._history: list[ChatMessage] = []
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -68,42 +72,50 @@ class CaretApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.session.root)
+        # Subscribed on the app's loop: events from the engine's worker threads arrive here too.
+        self._unsubscribe = self.session.subscribe(self._post_engine_event)
         if self.session.config["completion.enabled"]:
             self.session.warm_up("completion")
-        self.session.project.start_index()
-        self.session.project.docs.start_background()  # crawl stale @docs sites; never blocks the UI
-        try:
-            self.session.project.start_watching()
-            self.session.project.on_disk_change.append(self._disk_changed)
-        except Exception as exc:  # no inotify watches left: caret still works, without live updates
-            self.set_status(f"not watching the workspace: {exc}")
-        self.set_interval(0.5, self._refresh_status)
+        self.session.start_background()  # index, stale @docs crawls, watcher; never blocks the UI
         if self._initial is not None:
             self.open_file(self._initial)
         else:
             self.query_one(DirectoryTree).focus()
 
     async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         await self.session.aclose()
 
     # -- status --
     @property
     def code(self) -> CodeView:
+        """The editor widget."""
         return self.query_one(CodeView)
 
     def set_status(self, text: str) -> None:
+        """Show one line in the status line."""
         self.query_one("#status", Static).update(text)
 
-    def _refresh_status(self) -> None:
-        if self.session.status:
-            self.set_status(self.session.status)
+    def _post_engine_event(self, event: Event) -> None:
+        self.post_message(EngineEvent(event))
+
+    @on(EngineEvent)
+    def _engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if isinstance(event, FileChangedOnDisk):
+            self._disk_changed(event)
+        elif text := status_text(event):
+            self.set_status(text)
 
     @property
     def dirty(self) -> bool:
+        """True when the buffer has edits not saved yet."""
         return self.opened is not None and self.code.text != self._saved_text
 
     # -- files --
     def open_file(self, path: Path) -> None:
+        """Open `path` in the code view; a refused file (outside, binary...) is one status line."""
         try:
             self.session.relative_path(path)
             opened = read_document(path if path.is_absolute() else self.session.root / path)
@@ -114,9 +126,9 @@ class CaretApp(App[None]):
         self.opened = opened
         self._saved_text = opened.text
         code = self.code
-        language = language_for(opened.path, opened.text.split("\n", 1)[0])
-        self._language = language
-        code.language = language if language in _HIGHLIGHTED else None
+        first_line = opened.text.split("\n", 1)[0]
+        self._language = language_for(opened.path, first_line)
+        code.language = highlight_language(opened.path, first_line)
         code.load_text(opened.text)
         code.show_ghost_text("")
         code.focus()
@@ -124,14 +136,7 @@ class CaretApp(App[None]):
         self.set_status(rel)
         # Evaluate the file into the model's KV cache while the user reads it: the first suggestion then costs
         # only the text after the edit (35 ms to the first token instead of ~1 s on a 3 KB file).
-        self.run_worker(self.session.prefill(rel, opened.text, language), group="ghost", exclusive=True)
-        self.set_timer(3.0, lambda: self._show_language_server_problem(rel))
-
-    def _show_language_server_problem(self, rel: str) -> None:
-        if self.opened is not None and self.session.relative_path(self.opened.path) == rel:
-            problem = self.session.language_server_problem(rel)
-            if problem:
-                self.set_status(problem)
+        self.run_worker(self.session.prefill(rel, opened.text, self._language), group="ghost", exclusive=True)
 
     @on(DirectoryTree.FileSelected)
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
@@ -140,12 +145,13 @@ class CaretApp(App[None]):
     def action_find_file(self) -> None:
         """Fuzzy-find a workspace file (the index's list, ignore rules and secrets applied) and open it."""
         root = self.session.root
-        files = self.session.project.files()
+        files = self.session.workspace_files()
         self.search_commands(
             [(rel, partial(self.open_file, root / rel)) for rel in files], placeholder="Open file…"
         )
 
     def action_save(self) -> None:
+        """Save the buffer atomically; refuses to overwrite a file changed on disk."""
         if self.opened is None:
             return
         try:
@@ -160,6 +166,7 @@ class CaretApp(App[None]):
         self.set_status(f"saved {rel}")
 
     def action_quit_safely(self) -> None:
+        """Quit, asking first when there is unsaved work."""
         if not self.dirty:
             self._exit_now()
             return
@@ -171,17 +178,17 @@ class CaretApp(App[None]):
 
         self.push_screen(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?"), answered)
 
-    def action_quit(self) -> None:  # the palette's Quit goes through the same check
+    async def action_quit(self) -> None:  # the palette's Quit goes through the same check
         self.action_quit_safely()
 
     def _exit_now(self) -> None:
-        self.session.ghost.cancel()
+        self.session.cancel_ghost_text()
         self.exit()
 
     # -- ghost text --
     @on(CodeView.UserEdited)
     def _user_edited(self) -> None:
-        self.session.ghost.cancel()
+        self.session.cancel_ghost_text()
         if self._debounce is not None:
             self._debounce.stop()
         if not self.session.config["completion.enabled"] or self.opened is None:
@@ -191,10 +198,10 @@ class CaretApp(App[None]):
         delay = self.session.config["completion.debounce_ms"] / 1000
         self._debounce = self.set_timer(delay, self._request_ghost_text)
 
-    def _disk_changed(self, change: object) -> None:
+    def _disk_changed(self, change: FileChangedOnDisk) -> None:
         if self.opened is None:
             return
-        if getattr(change, "rel_path", None) != self.session.relative_path(self.opened.path):
+        if change.path != self.session.relative_path(self.opened.path):
             return
         if not changed_on_disk(self.opened.path, self.opened.snapshot):
             return  # our own save
@@ -240,6 +247,7 @@ class CaretApp(App[None]):
 
     # -- prompt inspector --
     def action_inspect_prompt(self) -> None:
+        """Show the last prompt sent to a model, and what was dropped from it."""
         if self._last_prompt is None:
             self.set_status("no prompt sent yet")
             return
@@ -247,6 +255,7 @@ class CaretApp(App[None]):
 
     # -- chat --
     def action_toggle_chat(self) -> None:
+        """Open or close the chat panel."""
         panel = self.query_one(ChatPanel)
         panel.toggle_class("-open")
         if panel.has_class("-open"):
@@ -284,6 +293,7 @@ class CaretApp(App[None]):
 
     # -- inline edit --
     def action_inline_edit(self) -> None:
+        """Ask for an instruction and propose an edit of the selected lines, reviewed as a diff."""
         if self.opened is None:
             self.set_status("open a file first")
             return
@@ -292,10 +302,10 @@ class CaretApp(App[None]):
         if code.selection.end[1] == 0 and last > first:
             last -= 1  # a selection ending at a line's start does not include that line
         where = f"lines {first + 1}-{last + 1}" if last > first else f"line {first + 1}"
+        rel = self.session.relative_path(self.opened.path)
 
         def asked(instruction: str | None) -> None:
             if instruction:
-                rel = self.session.relative_path(self.opened.path)  # type: ignore[union-attr]
                 self._propose(EditRequest(rel, instruction, first, last + 1, text=code.text))
 
         self.push_screen(InstructionDialog(where), asked)

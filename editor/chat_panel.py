@@ -9,6 +9,7 @@ from textual.widgets import Input, Static, TextArea
 
 
 class ChatPanel(Vertical):
+    """The chat side panel: a transcript the answer streams into, and a question box."""
     DEFAULT_CSS = """
     ChatPanel { width: 60; border-left: solid $panel; display: none; }
     ChatPanel.-open { display: block; }
@@ -18,6 +19,7 @@ class ChatPanel(Vertical):
     """
 
     class Asked(Message):
+        """The user submitted a question."""
         def __init__(self, question: str) -> None:
             super().__init__()
             self.question = question
@@ -29,9 +31,11 @@ class ChatPanel(Vertical):
 
     @property
     def transcript(self) -> TextArea:
+        """The read-only area the conversation is written to."""
         return self.query_one("#transcript", TextArea)
 
     def append(self, text: str) -> None:
+        """Add streamed text at the end of the transcript and keep it in view."""
         area = self.transcript
         end = area.document.end
         area.insert(text, end)  # read_only blocks typing, not programmatic inserts

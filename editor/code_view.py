@@ -7,12 +7,13 @@ just below the cursor (`GhostTail`), so multi-line suggestions stay readable wit
 from __future__ import annotations
 
 import re
+from typing import Any, Literal
 
 from textual import events
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TextArea
-from textual.widgets.text_area import Edit, Selection
+from textual.widgets.text_area import Edit, EditResult, Selection
 
 _WORD = re.compile(r"\s*[\w]+|\s*[^\w\s]+|\s+")
 
@@ -45,6 +46,8 @@ class CodeView(TextArea):
     """TextArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
 
     class GhostAccepted(Message):
+        """The user accepted `text` of the ghost text (Tab: all of it; Ctrl+Right: a word)."""
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -57,23 +60,31 @@ class CodeView(TextArea):
     _ghost_at: tuple[int, int] = (0, 0)
     _accepting: bool = False
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("tab_behavior", "indent")
-        kwargs.setdefault("show_line_numbers", True)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        tab_behavior: Literal["focus", "indent"] = "indent",
+        show_line_numbers: bool = True,
+        **kwargs: Any,  # the rest of TextArea's keyword arguments, passed through
+    ) -> None:
+        super().__init__(text, tab_behavior=tab_behavior, show_line_numbers=show_line_numbers, **kwargs)
 
     # -- ghost text state --
     @property
     def ghost_text(self) -> str:
+        """The suggestion shown at the cursor; empty when none."""
         return self._ghost
 
     def show_ghost_text(self, text: str) -> None:
+        """Show `text` as ghost text at the cursor (its first line inline, the rest under it)."""
         self._ghost = text
         self._ghost_at = self.cursor_location
         self.suggestion = text.split("\n", 1)[0]
         self._update_tail()
 
     def dismiss_ghost_text(self) -> None:
+        """Hide the ghost text, if any."""
         if self._ghost:
             self.show_ghost_text("")
 
@@ -98,7 +109,8 @@ class CodeView(TextArea):
         tail.display = True
 
     # -- editing --
-    def edit(self, edit: Edit) -> object:
+    def edit(self, edit: Edit) -> EditResult:
+        """TextArea's edit, keeping the ghost text the user types through and dropping it otherwise."""
         ghost = self._ghost
         result = super().edit(edit)
         # Typing through the suggestion keeps the rest of it; anything else invalidates it.
@@ -111,6 +123,7 @@ class CodeView(TextArea):
         return result
 
     def accept_ghost_text(self, word_only: bool = False) -> bool:
+        """Insert the ghost text (or its first word) as one undo step; False when there was none."""
         if not self._ghost:
             return False
         text = first_word(self._ghost) if word_only else self._ghost

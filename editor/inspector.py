@@ -9,6 +9,8 @@ from textual.widgets import Label, TextArea
 
 
 class PromptInspector(ModalScreen[None]):
+    """A read-only view of a request's prompt report; Esc, F2 or q closes it (Screen's own dismiss action)."""
+
     DEFAULT_CSS = """
     PromptInspector { align: center middle; }
     PromptInspector > Label { width: 90%; background: $panel; padding: 0 1; }
@@ -23,6 +25,3 @@ class PromptInspector(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         yield Label(f"{self._title} · Esc closes")
         yield TextArea(self._report, read_only=True, soft_wrap=True, id="inspector-text")
-
-    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
-        self.dismiss(None)

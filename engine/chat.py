@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from engine.gather import gather_for_chat
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelStream
-
-__all__ = ["ChatMessage", "ChatRequest", "PreparedChat", "prepare_chat", "stream_answer"]
 from prompts import ChatPromptInput, Message, RenderResult, chat_prompt, render
+
+__all__ = ["ChatRequest", "Message", "PreparedChat", "prepare_chat", "stream_answer"]
 
 
 @dataclass(frozen=True)
 class ChatRequest:
+    """A question from a front-end, with the earlier turns and where the user is."""
+
     message: str
-    history: tuple[ChatMessage, ...] = ()  # earlier turns, oldest first
+    history: tuple[Message, ...] = ()  # earlier turns, oldest first
     current_file: str | None = None  # workspace-relative
     current_text: str | None = None  # the buffer, unsaved edits included
     cursor_line: int | None = None
@@ -34,11 +36,12 @@ class PreparedChat:
 
 
 async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
+    """Gather context for the question and render the chat prompt to fit the chat model's window."""
     model = session.model("chat")
     window = model.context_window
     answer_tokens = max(16, min(session.config["chat.answer_tokens"], window // 4))
     gathered = await gather_for_chat(
-        session.project,
+        session._project,
         request.message,
         current_file=request.current_file,
         cursor_line=request.cursor_line,
@@ -53,15 +56,16 @@ async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
         ChatPromptInput(
             question=request.message,
             items=tuple(gathered.items),
-            history=tuple(Message(m.role, m.content) for m in request.history),
+            history=request.history,
             answer_tokens=answer_tokens,
         )
     )
     rendered = render(tree, window, model.count_tokens)
-    messages = tuple(ChatMessage(m.role, m.content) for m in rendered.messages or ())  # type: ignore[arg-type]
+    messages = tuple(rendered.messages or ())
     return PreparedChat(model, messages, rendered, gathered.notes, answer_tokens)
 
 
 def stream_answer(prepared: PreparedChat, temperature: float = 0.3, max_tokens: int | None = None) -> ModelStream:
+    """Start streaming the answer to a prepared chat."""
     params = GenerationParams(max_tokens=max_tokens or prepared.answer_tokens, temperature=temperature)
     return prepared.model.stream_chat(prepared.messages, params)

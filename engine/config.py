@@ -6,7 +6,6 @@ gets one line naming the file, the key and what is wrong.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
@@ -25,6 +24,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Setting:
+    """One config key's type, default and help line."""
     type: type
     default: Any
     help: str
@@ -72,11 +72,12 @@ PATTERNS: tuple[tuple[re.Pattern[str], Setting], ...] = (
     (re.compile(rf"lsp\.servers\.{_NAME}\.command"), Setting(str, "", "the server's executable")),
     (re.compile(rf"lsp\.servers\.{_NAME}\.args"), Setting(list, [], "its arguments")),
     (re.compile(rf"lsp\.servers\.{_NAME}\.extensions"), Setting(list, [], "file extensions it serves, e.g. ['.py']")),
-    (re.compile(rf"lsp\.servers\.{_NAME}\.init_options"), Setting(str, "", "initializationOptions as JSON")),
+    (re.compile(rf"lsp\.servers\.{_NAME}\.init_options"), Setting(dict, {}, "initializationOptions, a TOML table")),
 )
 
 
 def setting_for(key: str) -> Setting | None:
+    """The schema entry for a key, including the user-named sections (`[lsp.servers.X]`, `[docs.X]`)."""
     if key in SCHEMA:
         return SCHEMA[key]
     return next((setting for pattern, setting in PATTERNS if pattern.fullmatch(key)), None)
@@ -94,6 +95,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class ModelChoice:
+    """Which model a role (chat, edit, completion) uses and where it runs."""
     role: str
     provider: str
     model: str
@@ -104,6 +106,7 @@ class ModelChoice:
 
 @dataclass(frozen=True)
 class Config:
+    """The effective settings and, per key, the layer each value came from."""
     values: Mapping[str, Any]
     sources: Mapping[str, str]
 
@@ -111,6 +114,7 @@ class Config:
         return self.values[key]
 
     def model(self, role: str) -> ModelChoice:
+        """The model settings of one role."""
         p = f"models.{role}."
         return ModelChoice(
             role=role,
@@ -135,7 +139,7 @@ class Config:
         rows = []
         for key in self.values:
             value = self.values[key]
-            shown = _mask(value) if key.endswith("api_key") else repr(value)
+            shown = _mask(value) if key.endswith("api_key") else _shown(value)
             rows.append((key, shown, self.sources[key]))
         return rows
 
@@ -144,12 +148,46 @@ def _mask(value: str) -> str:
     return "''" if not value else f"'{value[:3]}…{value[-2:]}'"
 
 
+def _shown(value: Any) -> str:
+    """A value for `caret config`: Python's repr, except a table, written as the TOML inline table it came from."""
+    return _toml_value(value) if isinstance(value, dict) else repr(value)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, dict):
+        fields = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return f"{{ {fields} }}" if fields else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else repr(key)
+
+
+def _table(key: str, raw: Any, origin: str) -> dict[str, Any]:
+    """A TOML table as is; from a flag or the environment, text holding an inline table (`{ a = 1 }`)."""
+    if isinstance(raw, str):
+        try:
+            raw = tomllib.loads(f"value = {raw}").get("value", raw)
+        except tomllib.TOMLDecodeError:
+            raise ConfigError(f"{origin}: {key}: expected a table, e.g. {{ option = true }}, got {raw!r}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{origin}: {key}: expected a table, e.g. {{ option = true }}, got {raw!r}")
+    return dict(raw)
+
+
 def user_config_path() -> Path:
+    """`~/.config/caret/config.toml` (XDG_CONFIG_HOME respected)."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "caret" / "config.toml"
 
 
 def workspace_config_path(workspace: Path) -> Path:
+    """The workspace's `.caret/config.toml`."""
     return workspace / ".caret" / "config.toml"
 
 
@@ -166,8 +204,8 @@ def coerce(key: str, raw: Any, origin: str) -> Any:
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
             raise ConfigError(f"{origin}: {key}: expected a list of strings, got {raw!r}")
         return list(raw)
-    if key.endswith(".init_options") and isinstance(raw, dict):
-        return json.dumps(raw)
+    if want is dict:
+        return _table(key, raw, origin)
     if isinstance(raw, str) and want is not str:
         value = _parse_text(raw, want)
     if want is float and isinstance(value, int) and not isinstance(value, bool):
@@ -176,7 +214,7 @@ def coerce(key: str, raw: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: {key}: expected {want.__name__}, got {raw!r}")
     if setting.choices and value not in setting.choices:
         raise ConfigError(f"{origin}: {key}: expected one of {', '.join(setting.choices)}, got {raw!r}")
-    if want in (int, float) and value < 0:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         raise ConfigError(f"{origin}: {key}: must not be negative, got {raw!r}")
     return value
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from context.workspace import WorkspaceError, contained
 from engine.edit_apply import EditApplyError, Selection, apply_reply, unified_diff
 from engine.files import DiskSnapshot, FileConflict, OpenedFile, changed_on_disk, read_document, save_document
 from engine.gather import gather_for_edit
@@ -21,6 +22,7 @@ from prompts.edit_format import EditFormatError, parse_edit_reply
 
 @dataclass(frozen=True)
 class EditRequest:
+    """An instruction for lines [start, end) of a workspace file, with the buffer's text when unsaved."""
     path: str  # workspace-relative
     instruction: str
     start_line: int  # 0-based, first selected line
@@ -30,6 +32,7 @@ class EditRequest:
 
 @dataclass(frozen=True)
 class FileEdit:
+    """One file's old and new text, and the disk snapshot the old text was read with."""
     path: str
     old_text: str
     new_text: str
@@ -43,6 +46,7 @@ class FileEdit:
 
 @dataclass(frozen=True)
 class EditProposal:
+    """What the model proposes: one FileEdit per changed file; nothing is written until it is accepted."""
     instruction: str
     edits: tuple[FileEdit, ...]
     reply: str = ""
@@ -55,6 +59,7 @@ class EditProposal:
 
 @dataclass
 class PreparedEdit:
+    """The rendered edit prompt and what it was built from."""
     model: Model
     messages: tuple[ChatMessage, ...]
     rendered: RenderResult
@@ -69,6 +74,7 @@ class EditError(Exception):
 
 
 async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
+    """Read the file, gather context and render the edit prompt."""
     opened = read_document(session.root / request.path)
     text = request.text if request.text is not None else opened.text
     lines = text.split("\n")
@@ -78,7 +84,7 @@ async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
     window = model.context_window
     answer_tokens = max(64, min(session.config["edit.answer_tokens"], window // 3))
     gathered = await gather_for_edit(
-        session.project, request.path, text, request.instruction, (request.start_line, request.end_line),
+        session._project, request.path, text, request.instruction, (request.start_line, request.end_line),
         definitions=session.definitions_provider(), lsp_budget_s=session.config["lsp.chat_budget_ms"] / 1000,
     )
     before = "\n".join(lines[: request.start_line])
@@ -97,7 +103,7 @@ async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
         )
     )
     rendered = render(tree, window, model.count_tokens)
-    messages = tuple(ChatMessage(m.role, m.content) for m in rendered.messages or ())  # type: ignore[arg-type]
+    messages = tuple(rendered.messages or ())
     opened = OpenedFile(opened.path, text, opened.snapshot, opened.newline)
     selection = Selection(request.path, request.start_line, request.end_line)
     return PreparedEdit(model, messages, rendered, opened, selection, gathered.notes, answer_tokens)
@@ -130,9 +136,10 @@ def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply") -> 
         raise EditError("cannot apply: expected SEARCH/REPLACE blocks, each after a line with the file's path")
     opened: dict[str, OpenedFile] = {}
     for block in parsed.blocks:
-        full = (root / block.path).resolve()
-        if not full.is_relative_to(root.resolve()):
-            raise EditError(f"{block.path}: outside the workspace {root}")
+        try:
+            full = contained(root, block.path)
+        except WorkspaceError as exc:
+            raise EditError(str(exc)) from None
         if block.path not in opened:
             opened[block.path] = read_document(full)
     try:
@@ -148,6 +155,7 @@ def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply") -> 
 async def propose_edit(
     session: Session, request: EditRequest, on_delta: Callable[[str], None] | None = None
 ) -> tuple[PreparedEdit, EditProposal]:
+    """Ask the edit model and turn its reply into an EditProposal (EditError with one line when it cannot)."""
     prepared = await prepare_edit(session, request)
     params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=0.1)
     stream = prepared.model.stream_chat(prepared.messages, params)

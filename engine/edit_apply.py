@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from common.textdiff import changed_span
 from prompts.edit_format import EditReply, SearchReplace
 
 
@@ -33,6 +34,7 @@ def _lines(text: str) -> list[str]:
 
 
 def replace_selection(text: str, selection: Selection, replacement: str) -> str:
+    """`text` with the selected lines replaced by `replacement`."""
     lines = _lines(text)
     if not 0 <= selection.start <= selection.end <= len(lines):
         raise EditApplyError(f"{selection.path}: selection {selection.start + 1}-{selection.end} is outside the file")
@@ -62,6 +64,7 @@ def _find(haystack: list[str], needle: list[str], key: str) -> list[int]:
 
 
 def apply_search_replace(text: str, block: SearchReplace) -> str:
+    """`text` with one SEARCH/REPLACE block applied; EditApplyError when it matches nowhere or in several places."""
     lines = _lines(text)
     search = _lines(block.search.rstrip("\n")) if block.search.strip() else []
     replace = _lines(block.replace.rstrip("\n")) if block.replace.strip() else []
@@ -110,13 +113,13 @@ def apply_reply(
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff of one file, `a/PATH` to `b/PATH`."""
     out = []
     for line in difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
     ):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
-
 
 
 Location = tuple[int, int]
@@ -126,13 +129,7 @@ def text_replacement(old: str, new: str) -> tuple[Location, Location, str]:
     """The smallest whole-line replacement (start, end, text) in (row, column) terms that turns `old` into
     `new`, so an editor applies an accepted edit as one small change: one undo step, and the view stays put."""
     a, b = old.split("\n"), new.split("\n")
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a -= 1
-        end_b -= 1
+    start, end_a, end_b = changed_span(a, b)
     lines = b[start:end_b]
     if end_a < len(a):
         return (start, 0), (end_a, 0), "".join(line + "\n" for line in lines)

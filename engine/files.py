@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from context.languages import detect_language
+from common.atomic_write import write_atomic
 
 MAX_EDITABLE_BYTES = 5 * 1024 * 1024
+
 
 class FileError(Exception):
     """A file that cannot be opened or saved, with a one-line reason."""
@@ -30,21 +29,19 @@ class DiskSnapshot:
 
     @classmethod
     def of(cls, path: Path, data: bytes) -> DiskSnapshot:
+        """The snapshot of `path` as it is now on disk, `data` being its bytes."""
         st = path.stat()
         return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True)
 class OpenedFile:
+    """A file read for editing: its text with Unix line endings, and the file's own to write it back with."""
+
     path: Path
     text: str
     snapshot: DiskSnapshot | None  # None: a new file not yet on disk
     newline: str = "\n"
-
-
-def language_for(path: str | Path, first_line: str = "") -> str | None:
-    """The file's language by extension, then shebang: context/'s detection, offered to the front-ends."""
-    return detect_language(str(path), first_line or None)
 
 
 def read_document(path: Path, max_bytes: int = MAX_EDITABLE_BYTES) -> OpenedFile:
@@ -72,6 +69,7 @@ def read_document(path: Path, max_bytes: int = MAX_EDITABLE_BYTES) -> OpenedFile
 
 
 def changed_on_disk(path: Path, snapshot: DiskSnapshot | None) -> bool:
+    """Whether the file on disk is no longer what `snapshot` recorded (None: whether it now exists)."""
     if snapshot is None:
         return path.exists()
     try:
@@ -83,30 +81,13 @@ def changed_on_disk(path: Path, snapshot: DiskSnapshot | None) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() != snapshot.sha256
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".caret-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_document(opened: OpenedFile, text: str, force: bool = False) -> OpenedFile:
     """Save `text` over the file `opened` was read from; FileConflict if it changed on disk since."""
     if not force and changed_on_disk(opened.path, opened.snapshot):
         raise FileConflict(f"{opened.path.name}: changed on disk since it was opened; not saved")
     data = text.replace("\n", opened.newline).encode("utf-8") if opened.newline != "\n" else text.encode()
     try:
-        write_atomic(opened.path, data)
+        write_atomic(opened.path, data)  # context/'s one atomic write; engine.files re-exports it
     except OSError as exc:
         raise FileError(f"{opened.path.name}: cannot save: {exc.strerror}") from exc
     return OpenedFile(opened.path, text, DiskSnapshot.of(opened.path, data), opened.newline)

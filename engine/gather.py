@@ -1,12 +1,13 @@
 """Turns what context/ and the language servers found into ContextItems for the prompt templates.
 
-The conversions are pure; `gather_*` decide, per pipeline, which sources to ask and how long to wait.
+The conversions are pure; `gather_*` decide, per pipeline, which sources to ask and how long to wait (ghost
+text's own gathering lives with the rest of ghost text, in engine/ghost/context.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from context.index import WorkspaceIndex
@@ -14,25 +15,30 @@ from context.mentions import ResolvedMention, parse_mentions, resolve_mentions, 
 from context.repomap import RepoMap, repo_map
 from context.rules import Rule
 from context.search import SearchHit, search
+from engine.definitions import DefinitionProvider
 from engine.project import ProjectContext
+from models.tokenizers import estimate_tokens
 from prompts.items import ContextItem, ContextKind
 
-DefinitionProvider = Callable[[str, str, int, float], Awaitable[list[ContextItem]]]
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 
 @dataclass
 class Gathered:
+    """Context items for a prompt, and the notes to show the user about what could not be gathered."""
+
     items: list[ContextItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line problems to show the user (unknown @mention...)
 
     def extend(self, other: Gathered) -> None:
+        """Add another source's items and notes."""
         self.items.extend(other.items)
         self.notes.extend(other.notes)
 
 
 # -- pure conversions --
 def rule_items(rules: Sequence[Rule]) -> list[ContextItem]:
+    """Project rules as items, the first rule with the highest priority."""
     return [
         ContextItem(path=r.path, text=r.text, kind=ContextKind.RULE, priority=float(len(rules) - i), source=r.source)
         for i, r in enumerate(rules)
@@ -40,6 +46,7 @@ def rule_items(rules: Sequence[Rule]) -> list[ContextItem]:
 
 
 def search_items(hits: Sequence[SearchHit]) -> list[ContextItem]:
+    """Retrieved chunks as items, ranked by their search score."""
     return [
         ContextItem(
             path=h.path, text=h.text, kind=ContextKind.RETRIEVED, range=(h.start_line, h.end_line),
@@ -51,12 +58,14 @@ def search_items(hits: Sequence[SearchHit]) -> list[ContextItem]:
 
 
 def repo_map_item(rmap: RepoMap) -> list[ContextItem]:
+    """The repository map as one item (none when it is empty)."""
     if not rmap.text.strip():
         return []
     return [ContextItem(path="(repository map)", text=rmap.text, kind=ContextKind.REPO_MAP, source="pagerank")]
 
 
 def mention_items(resolved: Sequence[ResolvedMention]) -> Gathered:
+    """@-mentions as items; a mention that could not be resolved becomes a note."""
     out = Gathered()
     for r in resolved:
         if r.error is not None:
@@ -90,6 +99,7 @@ def dedupe_items(items: Sequence[ContextItem]) -> list[ContextItem]:
 
 
 def identifiers(text: str, limit: int = 40) -> list[str]:
+    """Distinct identifiers of three or more characters in `text`, in order of first appearance."""
     seen: dict[str, None] = {}
     for match in _IDENT.finditer(text):
         seen.setdefault(match.group(0))
@@ -131,8 +141,9 @@ async def gather_for_chat(
     index_wait_s: float = 30.0,
     lsp_budget_s: float = 2.0,
     repo_map_tokens: int = 1024,
-    count_tokens: Callable[[str], int] = lambda s: len(s) // 4 + 1,
+    count_tokens: Callable[[str], int] = estimate_tokens,
 ) -> Gathered:
+    """Rules, @-mentions, retrieved code, a repository map and definitions near the cursor, for a chat question."""
     out = Gathered()
     focus = [f for f in [current_file, *open_files] if f]
     rules = await project.ready_rules()
@@ -167,6 +178,7 @@ async def gather_for_edit(
     definitions: DefinitionProvider | None = None,
     lsp_budget_s: float = 2.0,
 ) -> Gathered:
+    """Rules, @-mentions and definitions used in the selection, for an inline edit."""
     out = Gathered()
     rules = await project.ready_rules()
     out.items.extend(rule_items(rules.for_file(path)))
@@ -181,21 +193,3 @@ async def gather_for_edit(
                 out.items.append(item)
     out.items = dedupe_items(out.items)
     return out
-
-
-async def gather_for_ghost(
-    project: ProjectContext,
-    path: str,
-    text: str,
-    line: int,
-    definitions: DefinitionProvider | None = None,
-    lsp_budget_s: float = 0.05,
-) -> tuple[list[ContextItem], list[ContextItem]]:
-    """(rules, items) for ghost text: never waits on the index; language servers get `lsp_budget_s`."""
-    rules = rule_items((await project.ready_rules()).for_file(path))
-    items: list[ContextItem] = []
-    if definitions is not None:
-        items = await definitions(path, text, line, lsp_budget_s)
-        # A stable order keeps the prompt's stable part identical between keystrokes (KV cache reuse).
-        items.sort(key=lambda i: (i.path, i.range or (0, 0)))
-    return rules, items

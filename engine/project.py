@@ -4,6 +4,8 @@ The index is not thread-safe, and its work is slow (the first build, BM25 and th
 change), so all of it runs on one worker thread owned here, never on the event loop: `run()` queues a function
 there. Callers that cannot wait (ghost text) never touch the index. Unsaved buffer edits are only recorded per
 keystroke and re-indexed when a chat or an edit next needs the index.
+
+What happens in the background (index progress, docs crawls, changes on disk) is published as engine events.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from context.docs import DocsLibrary, DocsSource
+from context.docs_crawl import CrawlReport
 from context.index import WorkspaceIndex
 from context.mentions import SymbolHit
 from context.rules import RuleSet, load_rules
 from context.watcher import FileChange, WorkspaceWatcher
 from context.workspace import Workspace
+from engine.events import DocsCrawled, DocsFailed, Event, FileChangedOnDisk, IndexProgress, IndexReady
 
 log = logging.getLogger("caret.project")
 Progress = Callable[[int, int], None]
@@ -32,13 +37,58 @@ _RULE_DIRS = (".caret/rules/", ".cursor/rules/")
 
 
 def is_rule_file(rel_path: str) -> bool:
+    """True for files that hold project rules: a change to one reloads the rules."""
     return rel_path.endswith(_RULE_FILES) or rel_path.startswith(_RULE_DIRS)
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What the index holds, for `caret index` and status lines; `errors` are (path, reason) of skipped files."""
+
+    files: int
+    parsed: int
+    definitions: int
+    chunks: int
+    errors: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def from_cache(self) -> int:
+        """Files taken from the cache unparsed."""
+        return self.files - self.parsed
+
+
+def summarize(index: WorkspaceIndex) -> IndexSummary:
+    """The summary of `index`; on its worker thread or when nothing else uses it."""
+    records = list(index.records.values())
+    return IndexSummary(
+        files=len(records),
+        parsed=index.files_parsed,
+        definitions=sum(len(r.definitions) for r in records),
+        chunks=len(index.chunks),
+        errors=tuple(index.errors.items()),
+    )
+
+
+def _progress_events(publish: Callable[[Event], None]) -> Progress:
+    """IndexProgress at most once per percent: a progress callback runs per batch of files."""
+    last = -1
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        percent = done * 100 // total if total else 100
+        if percent != last:
+            last = percent
+            publish(IndexProgress(done, total))
+
+    return report
 
 
 class ProjectContext:
     """One workspace's files, index, rules and docs."""
 
-    def __init__(self, root: Path, docs_sources: list[DocsSource] | None = None) -> None:
+    def __init__(
+        self, root: Path, docs_sources: list[DocsSource] | None = None, publish: Callable[[Event], None] | None = None
+    ) -> None:
         self.workspace = Workspace(root)
         self.root = self.workspace.root
         self.index: WorkspaceIndex | None = None
@@ -48,7 +98,7 @@ class ProjectContext:
         self._watcher: WorkspaceWatcher | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self.recent_files: list[str] = []  # most recently changed first, for retrieval boosts
-        self.on_disk_change: list[Callable[[FileChange], None]] = []
+        self._publish: Callable[[Event], None] = publish or (lambda event: None)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caret-index")
         self._pending_buffers: dict[str, str] = {}
 
@@ -67,8 +117,18 @@ class ProjectContext:
 
     # -- index --
     def build_index(self, progress: Progress | None = None, use_cache: bool = True) -> WorkspaceIndex:
-        """Build (or load from .caret/index) synchronously; for the CLI and worker threads."""
-        self.index = WorkspaceIndex.build(self.workspace, progress=progress, use_cache=use_cache)
+        """Build (or load from .caret/index) synchronously; for the CLI and worker threads. Publishes
+        IndexProgress while it builds and IndexReady at the end."""
+        events = _progress_events(self._publish)
+
+        def report(done: int, total: int) -> None:
+            events(done, total)
+            if progress is not None:
+                progress(done, total)
+
+        self.index = WorkspaceIndex.build(self.workspace, progress=report, use_cache=use_cache)
+        summary = summarize(self.index)
+        self._publish(IndexReady(summary.files, summary.definitions))
         return self.index
 
     def start_index(self) -> asyncio.Task[WorkspaceIndex]:
@@ -88,6 +148,7 @@ class ProjectContext:
             return None
 
     def find_symbol(self, name: str) -> list[SymbolHit]:
+        """Where `name` is defined, from the index (none before it is built)."""
         if self.index is None:
             return []
         hits = []
@@ -97,13 +158,14 @@ class ProjectContext:
         return hits
 
     def files(self) -> list[str]:
+        """Workspace-relative paths of the files caret may read (ignore rules and secrets applied)."""
         if self.index is not None:
             return sorted(list(self.index.records))  # list() copies the keys in one step, safe beside the worker
         return list(self.workspace.files(check_content=False))
 
     # -- changes --
     async def apply_change(self, change: FileChange) -> None:
-        """Bring index and rules up to date with one change on disk, then tell the listeners."""
+        """Bring index and rules up to date with one change on disk, then publish it."""
         await self.run(self._apply_to_index, change)
         rel = change.rel_path
         if is_rule_file(rel) or (change.old_rel_path and is_rule_file(change.old_rel_path)):
@@ -112,8 +174,8 @@ class ProjectContext:
             self.recent_files.remove(rel)
         self.recent_files.insert(0, rel)
         del self.recent_files[20:]
-        for callback in self.on_disk_change:
-            callback(change)
+        if not change.is_dir:
+            self._publish(FileChangedOnDisk(rel, change.kind, change.old_rel_path))
 
     def _apply_to_index(self, change: FileChange) -> None:
         rel = change.rel_path
@@ -142,6 +204,7 @@ class ProjectContext:
         self._pending_buffers[rel] = text
 
     async def flush_buffers(self) -> None:
+        """Index the unsaved buffers recorded since the last flush (on the worker thread)."""
         if self._pending_buffers and self.index is not None:
             pending, self._pending_buffers = self._pending_buffers, {}  # taken on the loop, where edits arrive
             await self.run(self._index_buffers, pending)
@@ -155,7 +218,27 @@ class ProjectContext:
             except Exception as exc:  # a half-written buffer must never break a chat
                 log.warning("re-index of buffer %s failed: %s", rel, exc)
 
+    # -- background work --
+    def start_docs_crawls(self) -> None:
+        """Crawl stale `[docs.NAME]` sites in the background; each ends in DocsCrawled or DocsFailed."""
+        for task in self.docs.start_background():
+            task.add_done_callback(self._crawl_done)
+
+    def _crawl_done(self, task: asyncio.Task[CrawlReport | None]) -> None:
+        name = task.get_name().removeprefix("docs-crawl-")  # DocsLibrary names its crawl tasks so
+        if task.cancelled():
+            return
+        error = task.exception()
+        report = task.result() if error is None else None
+        if error is not None:
+            self._publish(DocsFailed(name, str(error).split("\n", 1)[0] or type(error).__name__))
+        elif report is not None and report.pages:
+            self._publish(DocsCrawled(name, len(report.pages)))
+        elif report is not None:
+            self._publish(DocsFailed(name, (report.errors or ["no pages could be fetched"])[0]))
+
     def start_watching(self) -> None:
+        """Watch the workspace for changes on disk; raises WatcherError (no inotify watches left...) when it cannot."""
         if self._watcher is not None:
             return
         loop = asyncio.get_running_loop()
@@ -170,6 +253,7 @@ class ProjectContext:
                 await self.apply_change(change)
 
     async def aclose(self) -> None:
+        """Stop the watcher and any build, save the index, and end the worker thread."""
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None

@@ -1,7 +1,10 @@
-"""One workspace: configuration, models, project context, language servers, and the ghost-text service.
+"""One workspace: configuration, models, project context, language servers and ghost text; the front-ends' one
+door to the engine.
 
-The pipelines (engine/chat.py, engine/edit.py, engine/complete.py) are functions over a Session; the Session
-only owns the long-lived parts and their lifecycles.
+The pipelines (engine/chat.py, engine/edit.py, engine/ghost/) work over a Session; the Session only owns the
+long-lived parts, wires them, and runs their lifecycles. What happens in the background (models loading, the
+index building, language servers starting or crashing, docs crawls, files changing on disk) reaches the
+front-ends as events (engine/events.py) through `subscribe`.
 """
 
 from __future__ import annotations
@@ -12,50 +15,116 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.complete import GhostPrompt, GhostText, GhostTextRequest, GhostTextService
+from context.workspace import relative_path
 from engine.config import Config, load_config
-from engine.gather import DefinitionProvider, gather_for_ghost
-from engine.ghost_prompt import build_ghost_prompt
-from engine.project import ProjectContext
+from engine.definitions import DefinitionProvider, definitions_provider
+from engine.events import (
+    Event,
+    EventBus,
+    FileChangedOnDisk,
+    LanguageServerCrashed,
+    LanguageServerFailed,
+    LanguageServerMissing,
+    LanguageServerStarted,
+    ModelFailed,
+    ModelLoaded,
+    ModelLoading,
+    Subscriber,
+    WatchFailed,
+)
+from engine.ghost import GhostText, GhostTextRequest, GhostTextService
+from engine.ghost.prompt import prompt_builder
+from engine.project import IndexSummary, Progress, ProjectContext, summarize
 from engine.sources import docs_sources, server_specs
 from models.base import Model, ModelError
 from models.registry import ModelRegistry, ModelSpec
-from prompts.items import ContextItem
 
 if TYPE_CHECKING:
-    from lsp.client import LanguageServerPool
+    from lsp.client import LanguageServerPool, ServerStatus
 
 log = logging.getLogger("caret.session")
 
-
-class WorkspaceError(Exception):
-    """A path or file the workspace refuses, with a one-line reason."""
+# A language server's state, as the event a front-end hears ("starting", "closed"... are not news).
+_SERVER_EVENTS: dict[str, Callable[[str, str], Event]] = {
+    "running": LanguageServerStarted,
+    "missing": LanguageServerMissing,
+    "failed": LanguageServerFailed,
+    "crashed": LanguageServerCrashed,
+}
 
 
 class Session:
+    """One workspace, opened by a front-end: every engine call a front-end makes goes through here."""
+
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root.resolve()
         self.config = config
+        self._events = EventBus()
         self._registry = ModelRegistry()
-        self.project = ProjectContext(self.root, docs_sources(config))
+        self._project = ProjectContext(self.root, docs_sources(config), publish=self._events.publish)
         self._lsp: LanguageServerPool | None = None
-        self.ghost = GhostTextService(
+        self._server_states: dict[str, str] = {}  # language -> last state published
+        self._ghost = GhostTextService(
             model=lambda: self.model("completion"),
-            build_prompt=self._ghost_prompt,
+            build_prompt=prompt_builder(
+                self._project, self.definitions_provider, budget_tokens=config["completion.prompt_tokens"],
+                lsp_budget_s=config["lsp.ghost_budget_ms"] / 1000,
+            ),
             max_tokens=config["completion.max_tokens"],
             multiline=config["completion.multiline"],
         )
         self._warmup: asyncio.Task[None] | None = None
-        self.status: str = ""
+        self._background = False
 
     @classmethod
     def open(
         cls, root: Path, *, flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
     ) -> Session:
+        """A session for the workspace at `root`, its configuration read from files, `env` and `flags`."""
         return cls(root, load_config(root.resolve(), env=env, flags=flags))
+
+    # -- events --
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback` with every engine event from now on (on the subscriber's event loop, when it has one);
+        returns the function that stops it."""
+        return self._events.subscribe(callback)
+
+    def on_disk_change(self, callback: Callable[[FileChangedOnDisk], None]) -> Callable[[], None]:
+        """Call `callback` for each workspace file changed on disk, once the index knows; returns the unsubscribe
+        function. Changes are watched after `start_background`."""
+
+        def changed(event: Event) -> None:
+            if isinstance(event, FileChangedOnDisk):
+                callback(event)
+
+        return self.subscribe(changed)
+
+    # -- background work --
+    def start_background(self) -> None:
+        """Start what an interactive front-end wants kept current, without waiting on any of it: the index build,
+        crawls of stale @docs sites, and the watcher. Must run on the event loop; a second call does nothing."""
+        if self._background:
+            return
+        self._background = True
+        self._project.start_index()
+        self._project.start_docs_crawls()
+        try:
+            self._project.start_watching()
+        except Exception as exc:  # no inotify watches left: caret still works, without live updates
+            self._events.publish(WatchFailed(str(exc)))
+
+    def build_index(self, progress: Progress | None = None, rebuild: bool = False) -> IndexSummary:
+        """Build (or refresh from .caret/index) the index now, on this thread: for headless commands.
+        `progress(done, total)` is called as files are parsed; `rebuild` ignores the cache."""
+        return summarize(self._project.build_index(progress=progress, use_cache=not rebuild))
+
+    def workspace_files(self) -> list[str]:
+        """Workspace-relative paths of the files caret may open (ignore rules and secrets applied)."""
+        return self._project.files()
 
     # -- models --
     def model_spec(self, role: str) -> ModelSpec:
+        """What the configuration chose for `role` (completion, chat, edit)."""
         choice = self.config.model(role)
         return ModelSpec(
             provider=choice.provider,
@@ -70,19 +139,22 @@ class Session:
         )
 
     def model(self, role: str) -> Model:
+        """The model for `role`, created on first use and shared after."""
         return self._registry.get(self.model_spec(role))
 
     def warm_up(self, *roles: str) -> asyncio.Task[None]:
-        """Load the models in the background; the UI never waits on it. Errors land in `status`."""
+        """Load the models in the background (ModelLoading, then ModelLoaded or ModelFailed); the UI never
+        waits on it."""
 
         async def run() -> None:
             for role in roles or ("completion",):
+                self._events.publish(ModelLoading(role))
                 try:
-                    self.status = f"loading {role} model…"
                     await self.model(role).warm_up()
-                    self.status = ""
                 except ModelError as exc:
-                    self.status = str(exc)
+                    self._events.publish(ModelFailed(role, str(exc)))
+                else:
+                    self._events.publish(ModelLoaded(role))
 
         if self._warmup is None or self._warmup.done():
             self._warmup = asyncio.create_task(run())
@@ -90,23 +162,30 @@ class Session:
 
     # -- paths --
     def relative_path(self, path: str | Path) -> str:
-        """The workspace-relative path, or WorkspaceError for a path outside the workspace."""
-        full = (self.root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
-        try:
-            return full.relative_to(self.root).as_posix()
-        except ValueError:
-            raise WorkspaceError(f"{path}: outside the workspace {self.root}") from None
+        """The workspace-relative path, or WorkspaceError naming `path` when it (or a symlink on it) leaves the
+        workspace."""
+        return relative_path(self.root, path)
 
     # -- language servers --
     @property
     def lsp(self) -> LanguageServerPool | None:
+        """The language servers (for the engine's pipelines); None when disabled in the configuration."""
         if not self.config["lsp.enabled"]:
             return None
         if self._lsp is None:
             from lsp.client import LanguageServerPool
 
-            self._lsp = LanguageServerPool(self.root, server_specs(self.config))
+            self._lsp = LanguageServerPool(self.root, server_specs(self.config), on_status=self._server_status)
         return self._lsp
+
+    def _server_status(self, status: ServerStatus) -> None:
+        """The pool's status changes, forwarded as events: each state once, until it changes."""
+        if self._server_states.get(status.language) == status.state:
+            return
+        self._server_states[status.language] = status.state
+        make = _SERVER_EVENTS.get(status.state)
+        if make is not None:
+            self._events.publish(make(status.language, status.message or f"{status.server} {status.state}"))
 
     def language_server_problem(self, rel: str) -> str:
         """One line when the file's language has no working server ("no language server for Go: install
@@ -118,66 +197,52 @@ class Session:
         return status.message or f"{status.server} {status.state}"
 
     def definitions_provider(self) -> DefinitionProvider | None:
+        """Definitions near a cursor from the language servers, for ghost text, chat and edit; None without
+        language servers."""
         pool = self.lsp
-        if pool is None:
-            return None
-
-        async def provide(path: str, text: str, line: int, budget_s: float) -> list[ContextItem]:
-            from engine.files import language_for
-            from engine.lsp_context import definition_context
-
-            language = language_for(path, text.split("\n", 1)[0]) or ""
-            try:
-                return await definition_context(pool, str(self.root / path), text, language, line, budget_s)
-            except Exception as exc:  # a broken server must never break a completion or an answer
-                log.warning("definition context failed: %s", exc)
-                return []
-
-        return provide
+        return None if pool is None else definitions_provider(pool, self.root)
 
     # -- buffers --
     def buffer_changed(self, rel: str, text: str) -> None:
         """An unsaved edit: recorded now (cheap, per keystroke), indexed before the next chat or edit, so
         retrieval sees what the user sees."""
-        self.project.note_buffer_edit(rel, text)
+        self._project.note_buffer_edit(rel, text)
 
     async def buffer_saved(self, rel: str, text: str) -> None:
         """Tell the language server (didSave) and the index; the watcher's own event arrives later."""
-        self.project.note_buffer_edit(rel, text)
+        self._project.note_buffer_edit(rel, text)
         pool = self._lsp
         if pool is not None and pool.document_version(str(self.root / rel)) is not None:
             await pool.save_document(str(self.root / rel), text)
 
     # -- ghost text --
-    async def _ghost_prompt(self, request: GhostTextRequest, model: Model) -> GhostPrompt:
-        rules, items = await gather_for_ghost(
-            self.project, request.path, request.text, request.line,
-            definitions=self.definitions_provider(), lsp_budget_s=self.config["lsp.ghost_budget_ms"] / 1000,
-        )
-        return build_ghost_prompt(
-            request, model, budget_tokens=self.config["completion.prompt_tokens"], rules=rules, items=items
-        )
-
     async def complete(
         self, request: GhostTextRequest, on_partial: Callable[[str], None] | None = None
     ) -> GhostText:
-        return await self.ghost.complete(request, on_partial=on_partial)
+        """Ghost text at the request's cursor; cancels the request in flight. Raises ModelError (one line)."""
+        return await self._ghost.complete(request, on_partial=on_partial)
+
+    def cancel_ghost_text(self) -> None:
+        """Stop the ghost-text request in flight, if any: the user typed on, or is leaving."""
+        self._ghost.cancel()
 
     async def prefill(self, rel: str, text: str, language: str | None) -> None:
-        """Warm the completion model's KV cache with a just-opened file (errors are the status line's job)."""
+        """Warm the completion model's KV cache with a just-opened file (a failure is published as ModelFailed)."""
         if not self.config["completion.enabled"]:
             return
         try:
-            await self.ghost.prefill(text, rel, language)
+            await self._ghost.prefill(text, rel, language)
         except ModelError as exc:
-            self.status = str(exc)
+            self._events.publish(ModelFailed("completion", str(exc)))
 
     async def aclose(self) -> None:
-        self.ghost.cancel()
+        """Stop everything the session started: generation, warm-up, language servers, watcher, index, models."""
+        self._ghost.cancel()
         if self._warmup is not None and not self._warmup.done():
             self._warmup.cancel()
         if self._lsp is not None:
             await self._lsp.close()
             self._lsp = None
-        await self.project.aclose()
+        await self._project.aclose()
         await self._registry.aclose()
+

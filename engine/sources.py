@@ -1,14 +1,14 @@
-"""Config sections with user-chosen names turned into the plain data context/ and lsp/client.py take."""
+"""Config sections with user-chosen names turned into the plain data context/ and lsp.client take."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from dataclasses import replace
 
 from context.docs import DocsError, DocsSource
+from context.languages import lsp_files
 from engine.config import Config, ConfigError
 from lsp.client import ServerSpec
-from lsp.client_specs import default_server_specs
+from lsp.client import default_server_specs as lsp_defaults
 
 
 def docs_sources(config: Config) -> list[DocsSource]:
@@ -29,6 +29,17 @@ def docs_sources(config: Config) -> list[DocsSource]:
     return sources
 
 
+def _with_files(spec: ServerSpec, extensions: tuple[str, ...] = ()) -> ServerSpec:
+    """The spec with its extensions and languageIds from the language table (or `extensions` when given)."""
+    table_extensions, language_ids = lsp_files(spec.languages)
+    return replace(spec, file_extensions=extensions or table_extensions, language_ids=language_ids)
+
+
+def default_server_specs() -> list[ServerSpec]:
+    """lsp.client's default servers, serving the extensions the language table gives their languages."""
+    return [_with_files(spec) for spec in lsp_defaults()]
+
+
 def server_specs(config: Config) -> list[ServerSpec]:
     """The default language servers, with `[lsp.servers.LANGUAGE]` replacing or adding entries."""
     specs = {spec.language: spec for spec in default_server_specs()}
@@ -37,23 +48,19 @@ def server_specs(config: Config) -> list[ServerSpec]:
         command = fields.get("command") or (base.command if base else "")
         if not command:
             raise ConfigError(f"lsp.servers.{language}: no command")
-        extensions = tuple(fields.get("extensions") or (base.file_extensions if base else ()))
-        if not extensions:
+        # A new language serves the table's files for its name (java, ruby...), unless extensions are set.
+        languages = base.languages if base else (language,)
+        spec = _with_files(
+            ServerSpec(language, command, languages=languages), tuple(fields.get("extensions") or ())
+        )
+        if not spec.file_extensions:
             raise ConfigError(f"lsp.servers.{language}: set extensions, e.g. ['.ex', '.exs']")
-        init: dict[str, Any] | None = base.init_options if base else None
-        if fields.get("init_options"):
-            try:
-                init = json.loads(fields["init_options"])
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"lsp.servers.{language}.init_options: not JSON: {exc.msg}") from exc
         # A new command does not inherit the default server's arguments.
         inherited = base.args if base and not fields.get("command") else ()
-        specs[language] = ServerSpec(
-            language=language,
-            command=command,
+        specs[language] = replace(
+            spec,
             args=tuple(fields["args"]) if "args" in fields else inherited,
-            init_options=init,
-            file_extensions=extensions,
+            init_options=fields.get("init_options") or (base.init_options if base else None),
             display_language=base.display_language if base else language,
         )
     return list(specs.values())

@@ -5,23 +5,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
-
-Role = Literal["system", "user", "assistant"]
+from typing import Protocol, runtime_checkable
 
 
 class ModelError(Exception):
     """A model failure with a one-line message fit to show a user as is."""
 
 
-@dataclass(frozen=True)
-class ChatMessage:
-    role: Role
-    content: str
+class ChatMessage(Protocol):
+    """One chat turn as a model reads it. prompts' rendered `Message` has this shape, so the engine passes
+    rendered messages straight through; models/ never imports prompts/."""
+
+    @property
+    def role(self) -> str:
+        """One of system, user, assistant."""
+        ...
+
+    @property
+    def content(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What a model can do: chat, raw completion, and which fill-in-the-middle format it knows."""
+
     chat: bool = True
     raw_completion: bool = True
     # Name of the fill-in-the-middle format the model was trained on ("qwen", "starcoder", "codellama",
@@ -31,6 +38,8 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class GenerationParams:
+    """Sampling settings for one generation."""
+
     max_tokens: int = 256
     temperature: float = 0.2
     top_p: float = 0.95
@@ -40,6 +49,8 @@ class GenerationParams:
 
 @dataclass
 class Usage:
+    """Tokens a generation read and wrote."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
 

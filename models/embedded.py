@@ -7,6 +7,7 @@ import threading
 from importlib.util import find_spec
 from pathlib import Path
 
+from common.atomic_write import write_atomic, write_atomic_with
 from models.base import ModelError
 
 SMOLLM2 = "smollm2-135m-instruct"
@@ -17,6 +18,7 @@ _assemble_lock = threading.Lock()
 
 
 def cache_dir() -> Path:
+    """caret's cache folder ($XDG_CACHE_HOME/caret or ~/.cache/caret)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "caret"
 
@@ -46,20 +48,16 @@ def gemma3_path() -> Path:
     with _assemble_lock:
         if target.is_file() and stamp.is_file() and stamp.read_text().strip() == str(target.stat().st_size):
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        try:
-            gemma_pkg.assemble(partial, overwrite=True)
+        try:  # readers see the whole model or none; two carets starting at once each write their own temp file
+            write_atomic_with(target, lambda tmp: gemma_pkg.assemble(tmp, overwrite=True))
         except (OSError, ValueError) as exc:
-            partial.unlink(missing_ok=True)
             raise ModelError(f"could not assemble the embedded completion model: {exc}") from exc
-        os.replace(partial, target)
-        stamp.write_text(str(target.stat().st_size))
+        write_atomic(stamp, str(target.stat().st_size).encode())
     return target
 
 
 def embedded_path(name: str) -> Path:
+    """The GGUF file of an embedded model, assembled on first use where needed."""
     if name == SMOLLM2:
         return smollm2_path()
     if name == GEMMA3:

@@ -12,6 +12,8 @@ from models.local import DEFAULT_CONTEXT, LocalModel
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """A model choice as config states it: plain strings and numbers, hashable so equal choices share a Model."""
+
     provider: str  # "local" | "openai"
     model: str  # embedded name or GGUF path (local); model id (remote)
     base_url: str = ""
@@ -23,6 +25,7 @@ class ModelSpec:
 
 
 def local_model_path(model: str) -> Path:
+    """The GGUF file of an embedded model name or of a path; ModelError when there is none."""
     if model in EMBEDDED_NAMES:
         return embedded_path(model)
     path = Path(model).expanduser()
@@ -36,6 +39,7 @@ def local_model_path(model: str) -> Path:
 
 
 def create_model(spec: ModelSpec) -> Model:
+    """A new Model for `spec`; nothing loads or connects until it is used."""
     if spec.provider == "local":
         # Resolve the path lazily: assembling the embedded Gemma file must not delay start-up.
         return LocalModel(

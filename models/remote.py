@@ -54,6 +54,7 @@ def is_openai_chat_name(name: str) -> bool:
 
 
 def default_capabilities(name: str) -> Capabilities:
+    """What a model of this name can do (chat, legacy completions, FIM format), guessed from the name."""
     bare = bare_model_name(name)
     if bare.startswith(("gpt-3.5-turbo-instruct", "davinci-002", "babbage-002")):
         return Capabilities(chat=False, raw_completion=True)
@@ -68,7 +69,9 @@ def context_window_from_listing(entries: Sequence[dict[str, Any]], model: str) -
     meta.n_ctx_train, LM Studio's / OpenRouter's context_length. Falls back to the only entry listed."""
     chosen = [e for e in entries if e.get("id") == model] or (list(entries) if len(entries) == 1 else [])
     for entry in chosen:
-        meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+        meta = entry.get("meta")
+        if not isinstance(meta, dict):
+            meta = {}
         for value in (entry.get("max_model_len"), meta.get("n_ctx"), meta.get("n_ctx_train"),
                       entry.get("context_length"), entry.get("max_context_length")):
             if isinstance(value, int) and value > 0:
@@ -337,8 +340,11 @@ class RemoteModel:
             if t.cancelled():  # also covers a task cancelled before it ever ran
                 stream.finish("cancelled")
 
+        def cancel() -> None:
+            loop.call_soon_threadsafe(task.cancel)
+
         task.add_done_callback(done)
-        stream.on_cancel = lambda: loop.call_soon_threadsafe(task.cancel)
+        stream.on_cancel = cancel
         return stream
 
     async def _open(self, create: Callable[..., Awaitable[Any]], args: dict[str, Any]) -> Any:

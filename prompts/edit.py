@@ -76,6 +76,7 @@ def _around(req: EditPromptInput) -> tuple[list[Node], list[Node]]:
 
 
 def edit_prompt(req: EditPromptInput) -> Node:
+    """The inline-edit prompt tree: instructions and rules, context, the numbered selection and its surroundings."""
     lang = language_of(req.path)
     rules = [i for i in req.items if i.kind is ContextKind.RULE]
     context = [i for i in req.items if i.kind is not ContextKind.RULE]

@@ -35,6 +35,8 @@ class EditFormatError(ValueError):
 
 @dataclass(frozen=True)
 class SearchReplace:
+    """One SEARCH/REPLACE block: replace `search` with `replace` in `path`."""
+
     path: str
     search: str
     replace: str

@@ -120,16 +120,22 @@ class _MessageNode:
 
 @dataclass(frozen=True, init=False)
 class SystemMessage(_MessageNode):
+    """A system message: its children render to the message's content."""
+
     role: Role = "system"
 
 
 @dataclass(frozen=True, init=False)
 class UserMessage(_MessageNode):
+    """A user message: its children render to the message's content."""
+
     role: Role = "user"
 
 
 @dataclass(frozen=True, init=False)
 class AssistantMessage(_MessageNode):
+    """An assistant message (an earlier answer): its children render to the message's content."""
+
     role: Role = "assistant"
 
 
@@ -139,7 +145,7 @@ Node: TypeAlias = str | Scope | First | Empty | Isolate | _MessageNode
 
 @dataclass(frozen=True)
 class Message:
-    """One rendered chat message (the engine converts it to models.ChatMessage)."""
+    """One rendered chat message. It has the shape of models.base.ChatMessage, so the engine sends it as is."""
 
     role: Role
     content: str

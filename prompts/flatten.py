@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from prompts.elements import BASE_PRIORITY, Empty, First, Isolate, MessageNode, Node, Role, Scope
-
-if TYPE_CHECKING:
-    from prompts.render import RenderResult, ScopeReport
+from prompts.result import RenderResult, ScopeReport
 
 NO_LOWER = float("-inf")
 NO_UPPER = float("inf")
@@ -42,6 +39,9 @@ class _Report:
 
 @dataclass
 class Flattened:
+    """The walked tree: per text piece its tokens, level range and message; per message its role and range;
+    Empty reservations and what each labelled scope needs for its report."""
+
     levels: set[float] = field(default_factory=lambda: {BASE_PRIORITY})
     seg_text: list[str] = field(default_factory=list)
     seg_tokens: list[int] = field(default_factory=list)

@@ -154,6 +154,7 @@ def _chat(req: GhostPromptInput, head: str, window: list[str], cursor_line: str)
 
 
 def ghost_prompt(req: GhostPromptInput) -> Node:
+    """The ghost-text prompt tree: a FIM layout, prefix-only continuation, or a hole-filling chat."""
     head, window, cursor_line = _split_prefix(req)
     if req.chat_only:
         return _chat(req, head, window, cursor_line)

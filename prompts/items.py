@@ -7,6 +7,8 @@ from enum import StrEnum
 
 
 class ContextKind(StrEnum):
+    """Where a piece of context comes from; templates give each kind its own priority band."""
+
     OPEN_FILE = "open-file"
     CURSOR_WINDOW = "cursor-window"
     DEFINITION = "definition"

@@ -19,28 +19,19 @@ Empty reservations are added on top.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from itertools import accumulate
-from typing import NamedTuple
 
-from prompts.elements import BASE_PRIORITY, Message, Node, Role
+from prompts.elements import Message, Node, Role
 from prompts.flatten import NO_LOWER as _NO_LOWER
 from prompts.flatten import NO_UPPER as _NO_UPPER
 from prompts.flatten import Flattened, flatten
+from prompts.result import RenderResult, ScopeReport
 
 CHAT_TOKENS_PER_MESSAGE = 4  # Priompt's CHATML_PROMPT_EXTRA_TOKEN_COUNT_LINEAR_FACTOR
 CHAT_TOKENS_PER_PROMPT = 3  # Priompt's CHATML_PROMPT_EXTRA_TOKEN_COUNT_CONSTANT
 
-__all__ = [
-    "BASE_PRIORITY",
-    "CHAT_TOKENS_PER_MESSAGE",
-    "CHAT_TOKENS_PER_PROMPT",
-    "PromptTooLarge",
-    "RenderResult",
-    "ScopeReport",
-    "render",
-]
+__all__ = ["CHAT_TOKENS_PER_MESSAGE", "CHAT_TOKENS_PER_PROMPT", "PromptTooLarge", "render"]
 
 
 class PromptTooLarge(ValueError):
@@ -56,35 +47,7 @@ class PromptTooLarge(ValueError):
         self.budget = budget
 
 
-class ScopeReport(NamedTuple):
-    """What happened to one labelled scope. `tokens`: its rendered cost when kept; for a dropped scope,
-    what its fullest form (first alternative of each First) would have cost."""
-
-    label: str
-    priority: float
-    tokens: int
-    kept: bool
-    reason: str  # "kept", "below cutoff", "parent dropped", "First: later alternative chosen", ...
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    """`messages` for a chat tree, else `text`. `tokens` excludes `tokens_reserved` (Empty)."""
-
-    messages: list[Message] | None
-    text: str | None
-    tokens: int
-    tokens_reserved: int
-    budget: int
-    cutoff: float
-    scopes: list[ScopeReport] = field(default_factory=list)
-
-    @property
-    def total_tokens(self) -> int:
-        return self.tokens + self.tokens_reserved
-
-
-def render(tree: Node | list[Node], budget: int, count_tokens: Callable[[str], int]) -> RenderResult:
+def render(tree: Node | Sequence[Node], budget: int, count_tokens: Callable[[str], int]) -> RenderResult:
     """Keep the highest-priority part of `tree` that fits `budget` tokens under `count_tokens`."""
     cache: dict[str, int] = {}
 
@@ -104,7 +67,7 @@ def render(tree: Node | list[Node], budget: int, count_tokens: Callable[[str], i
             gc.enable()
 
 
-def _render(tree: Node | list[Node], budget: int, count: Callable[[str], int], cache: dict[str, int]
+def _render(tree: Node | Sequence[Node], budget: int, count: Callable[[str], int], cache: dict[str, int]
             ) -> RenderResult:
     flat = flatten(tree, count, lambda children, b: _render(children, b, count, cache), cache)
     return _Search(flat, budget, count).run()

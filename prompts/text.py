@@ -36,6 +36,7 @@ def fence_for(text: str) -> str:
 
 
 def fenced(text: str, info: str = "") -> str:
+    """`text` in a code fence that its own backticks cannot close; `info` names the language."""
     fence = fence_for(text)
     body = text if text.endswith("\n") or not text else text + "\n"
     return f"{fence}{info}\n{body}{fence}\n"

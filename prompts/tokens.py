@@ -1,64 +1,13 @@
-"""Token counters for `render`: exact cl100k/o200k counts (bpe-openai) and a cheap estimate for tests.
+"""Token counters as `render` takes them: any function `str -> int`, and a cache around one.
 
-Special-token text such as "<|endoftext|>" is counted as ordinary text, like Priompt's cl100k counter.
+prompts/ never tokenizes: the engine passes the model's own counter (models/ owns tokenizers and the estimate).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 TokenCounter = Callable[[str], int]
-
-ENCODINGS = ("cl100k_base", "o200k_base")
-_MAX_CHUNK_CHARS = 500_000  # bpe-openai refuses texts of 1M characters or more: count longer ones in chunks
-
-
-def estimate_tokens(text: str) -> int:
-    """About four characters per token; monotone in the text's length. For tests and rough budgets."""
-    return (len(text) + 3) // 4
-
-
-@cache
-def bpe_counter(encoding: str = "cl100k_base") -> TokenCounter:
-    """Exact counter for an OpenAI encoding ("cl100k_base", "o200k_base"); built once per encoding."""
-    if encoding not in ENCODINGS:
-        raise ValueError(f"unknown encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
-    import bpe_openai  # imported here: loading the tables costs time that estimate-only users skip
-
-    enc = bpe_openai.get_encoding(encoding)
-    backend = getattr(enc, "_backend", None)
-    # The Rust backend's count() skips building a token list; fall back to the public API if it moves.
-    fast_count = getattr(backend, "count", None)
-
-    def count_chunk(chunk: str) -> int:
-        if fast_count is not None:
-            try:
-                return int(fast_count(chunk))
-            except UnicodeEncodeError:
-                pass  # lone surrogates: the public API sanitises them
-        return len(enc.encode(chunk, disallowed_special=()))
-
-    def count(text: str) -> int:
-        if len(text) < _MAX_CHUNK_CHARS:
-            if fast_count is not None:
-                try:
-                    return fast_count(text)  # the common case, kept to one Python call
-                except UnicodeEncodeError:
-                    pass
-            return count_chunk(text) if text else 0
-        total, start = 0, 0
-        while start < len(text):
-            # Cut after a newline so the chunks tokenize as the whole text would (almost always).
-            end = min(len(text), start + _MAX_CHUNK_CHARS)
-            if end < len(text):
-                cut = text.rfind("\n", start, end)
-                end = cut + 1 if cut > start else end
-            total += count_chunk(text[start:end])
-            start = end
-        return total
-
-    return count
 
 
 class CachedCounter:

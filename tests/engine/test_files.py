@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.files import FileConflict, FileError, language_for, read_document, save_document
+from engine.files import FileConflict, FileError, read_document, save_document
+from engine.languages import language_for
 
 
 def test_round_trip_keeps_crlf(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.gather import dedupe_items, gather_for_chat, gather_for_ghost, identifiers
+from engine.gather import dedupe_items, gather_for_chat, identifiers
+from engine.ghost.context import gather_for_ghost
 from engine.project import ProjectContext, is_rule_file
 from prompts.items import ContextItem, ContextKind
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.session import Session, WorkspaceError
+from engine.errors import WorkspaceError
+from engine.session import Session
 
 
 async def test_a_missing_language_server_is_a_status_line_not_an_error(tmp_path: Path) -> None:
@@ -37,11 +38,11 @@ async def test_unsaved_buffers_reach_the_index(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text("def old_name():\n    pass\n")
     session = Session.open(tmp_path, env={}, flags={"lsp.enabled": "false"})
     try:
-        await session.project.ready_index()
+        await session._project.ready_index()
         session.buffer_changed("m.py", "def fresh_name():\n    pass\n")
-        await session.project.flush_buffers()  # what chat and edits do before they read the index
-        assert session.project.find_symbol("fresh_name")[0].path == "m.py"
-        assert session.project.find_symbol("old_name") == []
+        await session._project.flush_buffers()  # what chat and edits do before they read the index
+        assert session._project.find_symbol("fresh_name")[0].path == "m.py"
+        assert session._project.find_symbol("old_name") == []
     finally:
         await session.aclose()
 
@@ -50,13 +51,13 @@ async def test_a_keystroke_only_records_the_buffer(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text("def old_name():\n    pass\n")
     session = Session.open(tmp_path, env={}, flags={"lsp.enabled": "false"})
     try:
-        index = await session.project.ready_index()
+        index = await session._project.ready_index()
         assert index is not None
         version = index.version
         for n in range(5):
             session.buffer_changed("m.py", f"def name_{n}():\n    pass\n")
         assert index.version == version  # no re-parse, no BM25/graph invalidation on the keystroke path
-        await session.project.flush_buffers()
-        assert session.project.find_symbol("name_4") and not session.project.find_symbol("name_3")
+        await session._project.flush_buffers()
+        assert session._project.find_symbol("name_4") and not session._project.find_symbol("name_3")
     finally:
         await session.aclose()

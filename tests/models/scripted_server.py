@@ -34,7 +34,8 @@ class Reply:
     status: int = 200
     body: Any = None  # JSON body of a plain reply
     headers: dict[str, str] = field(default_factory=dict)
-    events: list[str] | None = None  # SSE data payloads, sent in order; set => a streamed reply
+    # SSE data payloads, sent in order; set => a streamed reply. Bytes go out as they are (even invalid UTF-8).
+    events: list[str | bytes] | None = None
     event_delay_s: float = 0.0
     stall_after: int | None = None  # send this many events, then hold the connection open, silent
     hang_up: bool = False  # close the connection without answering (a reset before the first byte)
@@ -169,7 +170,7 @@ class ScriptedServer:
                 if hang_up.done():
                     self.disconnected.set()
                     return False
-                frame = f"data: {data}\n\n".encode()
+                frame = b"data: " + (data if isinstance(data, bytes) else data.encode()) + b"\n\n"
                 writer.write(f"{len(frame):x}\r\n".encode() + frame + b"\r\n")
                 await writer.drain()
                 self.events_sent += 1

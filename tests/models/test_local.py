@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from models.base import ChatMessage, GenerationParams, ModelError
+from models.base import GenerationParams, ModelError
 from models.embedded import GEMMA3, SMOLLM2, gemma3_path, smollm2_path
 from models.local import LocalModel, detect_fim_format
 from models.registry import ModelRegistry, ModelSpec
+from prompts import FIM_FORMATS, Message
 
 PROMPT = "# util.py\nimport os\n\n\ndef read_file(path):\n    "
 
@@ -36,7 +37,7 @@ async def test_smollm2_chats() -> None:
     model = LocalModel(SMOLLM2, smollm2_path)
     try:
         assert model.capabilities.chat
-        stream = model.stream_chat([ChatMessage("user", "Say hello.")], GenerationParams(max_tokens=6, seed=1))
+        stream = model.stream_chat([Message("user", "Say hello.")], GenerationParams(max_tokens=6, seed=1))
         deltas = [delta async for delta in stream]
         assert "".join(deltas).strip()
         assert stream.usage.completion_tokens == len(deltas)
@@ -118,3 +119,21 @@ def test_fim_detection_by_vocabulary() -> None:
     assert detect_fim_format(count, "starcoder2") == "starcoder"
     vocab.clear()
     assert detect_fim_format(count, "llama") is None
+
+
+@pytest.mark.parametrize(
+    ("token", "architecture", "expected"),
+    [
+        ("<|fim_prefix|>", "qwen2", "qwen"),
+        ("<|fim_prefix|>", "gemma", "codegemma"),
+        ("<fim_prefix>", "starcoder2", "starcoder"),
+        ("<｜fim▁begin｜>", "deepseek2", "deepseek"),
+        ("[SUFFIX]", "llama", "codestral"),
+        ("▁<PRE>", "llama", "codellama"),
+        ("<PRE>", "llama", "codellama"),
+    ],
+)
+def test_each_detected_format_is_one_prompts_lays_out(token: str, architecture: str, expected: str) -> None:
+    # The format crosses from models/ to prompts/ as a plain name: both sides must spell it the same.
+    assert detect_fim_format(lambda t: 1 if t == token else 3, architecture) == expected
+    assert expected in FIM_FORMATS

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from models.base import ChatMessage, GenerationParams, Model, ModelError, ModelStream
+from models.base import GenerationParams, Model, ModelError, ModelStream
 from models.remote import DUMMY_API_KEY, RemoteModel
 from models.tokenizers import estimate_tokens
+from prompts import Message
 from tests.models.scripted_server import (
     Reply,
     Request,
@@ -20,7 +21,7 @@ from tests.models.scripted_server import (
     error_reply,
 )
 
-HELLO = [ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello.")]
+HELLO = [Message("system", "Be brief."), Message("user", "Say hello.")]
 PARAMS = GenerationParams(max_tokens=16, temperature=0.0, stop=("\n\n",), seed=7)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models.base import ChatMessage, GenerationParams, ModelError
+from models.base import GenerationParams, ModelError
 from models.remote import RemoteModel
+from prompts import Message
 from tests.models.conftest import LLAMA_SERVER_CONTEXT, LlamaServer
 
 pytestmark = pytest.mark.slow
@@ -21,7 +22,7 @@ def served(server: LlamaServer) -> RemoteModel:
 async def test_streamed_chat(llama_server: LlamaServer) -> None:
     model = served(llama_server)
     await model.warm_up()
-    stream = model.stream_chat([ChatMessage("user", "Say hello to Ada.")], GREEDY)
+    stream = model.stream_chat([Message("user", "Say hello to Ada.")], GREEDY)
     deltas = [delta async for delta in stream]
     assert deltas and all(isinstance(d, str) and d for d in deltas)
     assert stream.finish_reason in ("stop", "length") and stream.error is None
@@ -44,7 +45,7 @@ async def test_streamed_completion_is_deterministic_when_greedy(llama_server: Ll
 async def test_cancel_then_the_server_still_answers(llama_server: LlamaServer) -> None:
     model = served(llama_server)
     long = GenerationParams(max_tokens=64, temperature=0.0)
-    stream = model.stream_chat([ChatMessage("user", "Count from one to two hundred in words.")], long)
+    stream = model.stream_chat([Message("user", "Count from one to two hundred in words.")], long)
     seen = []
     async for delta in stream:
         seen.append(delta)

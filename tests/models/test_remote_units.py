@@ -7,7 +7,7 @@ import re
 import bpe_openai
 import pytest
 
-from models.base import Capabilities, ChatMessage, GenerationParams, ModelError
+from models.base import Capabilities, GenerationParams, ModelError
 from models.remote import (
     DEFAULT_CONTEXT_WINDOW,
     OPENAI_BASE_URL,
@@ -16,6 +16,7 @@ from models.remote import (
     default_capabilities,
 )
 from models.tokenizers import estimate_tokens, openai_encoding_name, tokenizer_for
+from prompts import Message
 from tests.models.scripted_server import Reply, ScriptedServer, chat_events
 
 CODE = "def parse(line: str) -> dict[str, int]:\n    return {k: int(v) for k, v in pairs(line)}  # 変換\n"
@@ -82,7 +83,7 @@ async def test_openai_without_a_key_fails_before_any_request(monkeypatch: pytest
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     model = RemoteModel(name="gpt-4o", base_url=None, api_key=None)
     with pytest.raises(ModelError, match=f"^no API key for {re.escape(OPENAI_BASE_URL)}: set OPENAI_API_KEY$"):
-        await model.stream_chat([ChatMessage("user", "hi")], GenerationParams()).text()
+        await model.stream_chat([Message("user", "hi")], GenerationParams()).text()
     with pytest.raises(ModelError, match=r"^no API key"):
         await model.warm_up()
 
@@ -95,7 +96,7 @@ async def test_requests_a_model_cannot_serve_fail_without_a_request(scripted_ser
     assert stream.finish_reason == "error"
     completion_only = RemoteModel(name="gpt-3.5-turbo-instruct", base_url=scripted_server.url, api_key="k")
     with pytest.raises(ModelError, match="completion model without chat"):
-        await completion_only.stream_chat([ChatMessage("user", "hi")], GenerationParams()).text()
+        await completion_only.stream_chat([Message("user", "hi")], GenerationParams()).text()
     assert scripted_server.requests == []
 
 
@@ -104,7 +105,7 @@ async def test_reasoning_models_get_max_completion_tokens_and_no_temperature(scr
     params = GenerationParams(max_tokens=64, temperature=0.3)
     for name in ("o3-mini", "gpt-4o"):
         model = RemoteModel(name=name, base_url=scripted_server.url, api_key="k")
-        assert await model.stream_chat([ChatMessage("user", "hi")], params).text() == "ok"
+        assert await model.stream_chat([Message("user", "hi")], params).text() == "ok"
         await model.aclose()
     reasoning, classic = (r.json() for r in scripted_server.requests)
     assert reasoning["max_completion_tokens"] == 64 and "max_tokens" not in reasoning

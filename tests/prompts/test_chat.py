@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from prompts import ChatPromptInput, ContextItem, ContextKind, Message, chat_prompt, estimate_tokens, render
+from prompts import ChatPromptInput, ContextItem, ContextKind, Message, chat_prompt, render
+from tests.prompts.counters import four_chars_per_token
 
 RULE = ContextItem("AGENTS.md", "Always use type hints.", ContextKind.RULE)
 
@@ -12,7 +13,7 @@ def big(n: int, tag: str) -> str:
 
 
 def rendered(req: ChatPromptInput, budget: int):
-    return render(chat_prompt(req), budget, estimate_tokens)
+    return render(chat_prompt(req), budget, four_chars_per_token)
 
 
 def base_tokens(question: str = "Q") -> int:
@@ -21,7 +22,7 @@ def base_tokens(question: str = "Q") -> int:
 
 
 def block_tokens(item: ContextItem) -> int:
-    return estimate_tokens(item.text) + 20  # title, fence and spacing
+    return four_chars_per_token(item.text) + 20  # title, fence and spacing
 
 
 def test_system_rules_and_question_always_kept() -> None:

@@ -7,10 +7,10 @@ from prompts import (
     ContextKind,
     EditPromptInput,
     edit_prompt,
-    estimate_tokens,
     parse_edit_reply,
     render,
 )
+from tests.prompts.counters import four_chars_per_token
 
 BEFORE = "".join(f"line_{i} = {i}\n" for i in range(100))
 AFTER = "".join(f"after_{i} = {i}\n" for i in range(100))
@@ -23,7 +23,7 @@ def req(**kw: object) -> EditPromptInput:
 
 
 def user_text(r: EditPromptInput, budget: int) -> str:
-    out = render(edit_prompt(r), budget, estimate_tokens).messages
+    out = render(edit_prompt(r), budget, four_chars_per_token).messages
     assert out is not None
     return out[-1].content
 
@@ -43,7 +43,7 @@ def test_nearby_lines_kept_far_lines_dropped() -> None:
 def test_rules_go_to_the_system_message_and_definitions_to_context() -> None:
     rule = ContextItem("AGENTS.md", "No globals.", ContextKind.RULE)
     definition = ContextItem("lib.py", "def compute(): ...\n", ContextKind.DEFINITION, range=(0, 1))
-    out = render(edit_prompt(req(items=(rule, definition))), 10_000, estimate_tokens).messages
+    out = render(edit_prompt(req(items=(rule, definition))), 10_000, four_chars_per_token).messages
     assert out is not None and "No globals." in out[0].content and "def compute()" in out[1].content
 
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from prompts import (
-    FIM_FORMATS,
-    ContextItem,
-    ContextKind,
-    GhostPromptInput,
-    bpe_counter,
-    estimate_tokens,
-    fim_prompt,
-    ghost_prompt,
-    render,
-)
+from models.tokenizers import bpe_counter
+from prompts import FIM_FORMATS, ContextItem, ContextKind, GhostPromptInput, ghost_prompt, render
 from prompts.ghost import HOLE
+from tests.prompts.counters import four_chars_per_token
 
 PREFIX = "import os\n\n\ndef add(a, b):\n    return "
 SUFFIX = "\n\nprint(add(1, 2))\n"
@@ -27,14 +19,27 @@ def req(**kw: object) -> GhostPromptInput:
 
 
 def text_of(r: GhostPromptInput, budget: int = 4000) -> str:
-    out = render(ghost_prompt(r), budget, estimate_tokens).text
+    out = render(ghost_prompt(r), budget, four_chars_per_token).text
     assert out is not None
     return out
 
 
+def documented(fmt: str, p: str, s: str) -> str:
+    """Each format's template as its model documents it (prefix p, suffix s)."""
+    return {
+        "starcoder": f"<fim_prefix>{p}<fim_suffix>{s}<fim_middle>",
+        "santacoder": f"<fim-prefix>{p}<fim-suffix>{s}<fim-middle>",
+        "qwen": f"<|fim_prefix|>{p}<|fim_suffix|>{s}<|fim_middle|>",
+        "codellama": f"<PRE> {p} <SUF>{s} <MID>",
+        "deepseek": f"<｜fim▁begin｜>{p}<｜fim▁hole｜>{s}<｜fim▁end｜>",
+        "codestral": f"[SUFFIX]{s}[PREFIX]{p}",
+        "codegemma": f"<|fim_prefix|>{p}<|fim_suffix|>{s}<|fim_middle|>",
+    }[fmt]
+
+
 @pytest.mark.parametrize("fmt", FIM_FORMATS)
 def test_fim_layout_is_the_documented_template(fmt: str) -> None:
-    assert text_of(req(fim_format=fmt)) == fim_prompt(fmt, "# src/calc.py\n" + PREFIX, SUFFIX)
+    assert text_of(req(fim_format=fmt)) == documented(fmt, "# src/calc.py\n" + PREFIX, SUFFIX)
 
 
 def test_prefix_only_has_the_path_comment_then_the_file() -> None:
@@ -92,14 +97,14 @@ def test_stable_part_stays_identical_when_the_window_moves() -> None:
 def test_lines_far_from_the_cursor_drop_first() -> None:
     lines = [f"line_{i} = {i}\n" for i in range(300)]
     r = req(prefix="".join(lines), suffix="".join(lines), head_lines=0)
-    out = render(ghost_prompt(r), 200, estimate_tokens).text
+    out = render(ghost_prompt(r), 200, four_chars_per_token).text
     assert out is not None
     assert "line_299 = 299\n" in out and "line_0 = 0\n" not in out
     assert out.endswith("line_299 = 299\n")
 
 
 def test_chat_only_asks_to_fill_the_hole() -> None:
-    out = render(ghost_prompt(req(chat_only=True)), 4000, estimate_tokens)
+    out = render(ghost_prompt(req(chat_only=True)), 4000, four_chars_per_token)
     assert out.messages is not None and [m.role for m in out.messages] == ["system", "user"]
     user = out.messages[1].content
     assert f"{PREFIX}{HOLE}{SUFFIX}" in user and "src/calc.py" in user
@@ -108,13 +113,13 @@ def test_chat_only_asks_to_fill_the_hole() -> None:
 def test_typing_on_keeps_the_prompt_prefix_in_a_file_over_the_budget() -> None:
     """The window is dropped in aligned blocks, so the next keystroke's prompt extends the previous one (the
     model's KV cache covers everything but the new tail) even when the file does not fit."""
-    from prompts import GhostPromptInput, estimate_tokens, ghost_prompt, render
+    from prompts import GhostPromptInput, ghost_prompt, render
 
     lines = [f"    value_{i} = compute(value_{i - 1}, {i})" for i in range(600)]
     def prompt_at(row: int, typed: str) -> str:
         prefix = "\n".join(lines[:row]) + "\n" + typed
         tree = ghost_prompt(GhostPromptInput(path="m.py", language="python", prefix=prefix, suffix=""))
-        return render(tree, 1024, estimate_tokens).text or ""
+        return render(tree, 1024, four_chars_per_token).text or ""
 
     before = prompt_at(300, "    res")
     after = prompt_at(300, "    result = ")

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.tokenizers import bpe_counter
 from prompts import (
     BASE_PRIORITY,
     AssistantMessage,
@@ -18,13 +19,12 @@ from prompts import (
     Scope,
     SystemMessage,
     UserMessage,
-    bpe_counter,
-    estimate_tokens,
     render,
 )
+from tests.prompts.counters import four_chars_per_token
 from tests.prompts.naive_priompt import naive_render
 
-COUNT = estimate_tokens
+COUNT = four_chars_per_token
 
 
 def words(n: int, tag: str = "w") -> str:
