@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 
-from cli.common import fail, open_session, print_problems
+from cli.common import fail, open_session, print_problems, progress
 from engine.chat import ChatRequest, prepare_chat, stream_answer
 from engine.errors import ConfigError, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
@@ -43,8 +43,8 @@ async def _chat(args: argparse.Namespace) -> int:
             path = session.relative_path(path)
             text = read_document(session.root / path).text
             line = line if line is not None else 0
-        prepared = await prepare_chat(session, ChatRequest(message, current_file=path, current_text=text,
-                                                           cursor_line=line))
+        request = ChatRequest(message, current_file=path, current_text=text, cursor_line=line)
+        prepared = await prepare_chat(session, request, on_progress=progress)
         report = describe_prompt(prepared.rendered, prepared.notes, prepared.model.name,
                                  getattr(prepared.model, "token_count_exact", True))
         if args.show_prompt or args.prompt_only:

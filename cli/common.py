@@ -52,6 +52,11 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
+def progress(line: str) -> None:
+    """One progress line on stderr (an @docs site crawled before answering): stdout stays the answer alone."""
+    print(f"caret: {line}", file=sys.stderr, flush=True)
+
+
 def print_problems(session: Session) -> None:
     """From now on, one stderr line per problem the engine reports (a language server missing...): a headless
     run works on without what failed, but says so."""

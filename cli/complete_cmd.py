@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 from cli.common import fail, open_session, print_problems
@@ -58,10 +59,13 @@ async def _complete(args: argparse.Namespace) -> int:
         result = await session.complete(request)
     finally:
         await session.aclose()
+    if result.withheld:
+        print(f"caret: {rel}: {result.withheld}", file=sys.stderr)
     if args.json:
         print(json.dumps({"path": rel, "line": row + 1, "column": col + 1, "completion": result.text,
                           "raw": result.raw, "elapsed_ms": round(result.elapsed_ms, 1),
-                          "prompt_tokens": result.prompt_tokens, "finish_reason": result.finish_reason}))
+                          "prompt_tokens": result.prompt_tokens, "finish_reason": result.finish_reason,
+                          "withheld": result.withheld}))
     else:
         print(result.text)
     return 0

@@ -7,7 +7,7 @@ import asyncio
 import json
 import sys
 
-from cli.common import fail, open_session, print_problems
+from cli.common import fail, open_session, print_problems, progress
 from engine.edit import EditError, EditRequest, apply_proposal, introduced_problems, propose_edit
 from engine.errors import ConfigError, FileConflict, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
@@ -55,7 +55,8 @@ async def _edit(args: argparse.Namespace) -> int:
         n_lines = len(opened.text.split("\n"))
         start = (first or 1) - 1
         end = last if last is not None else n_lines
-        prepared, proposal = await propose_edit(session, EditRequest(rel, instruction, start, min(end, n_lines)))
+        request = EditRequest(rel, instruction, start, min(end, n_lines))
+        prepared, proposal = await propose_edit(session, request, on_progress=progress)
         if args.show_prompt:
             print(describe_prompt(prepared.rendered, prepared.notes, prepared.model.name), file=sys.stderr)
         problems = await introduced_problems(session, proposal) if args.check and proposal.edits else []

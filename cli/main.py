@@ -1,15 +1,15 @@
-"""The headless commands: `caret chat|edit|complete|index|config ...`."""
+"""The headless commands: `caret chat|edit|complete|apply|index|config|doctor ...`."""
 
 from __future__ import annotations
 
 import argparse
 
-from cli import apply_cmd, chat_cmd, complete_cmd, config_cmd, edit_cmd, index_cmd
+from cli import apply_cmd, chat_cmd, complete_cmd, config_cmd, doctor_cmd, edit_cmd, index_cmd
 from cli.common import add_session_flags
 
 COMMANDS = {
     "apply": apply_cmd, "chat": chat_cmd, "complete": complete_cmd, "config": config_cmd, "edit": edit_cmd,
-    "index": index_cmd,
+    "doctor": doctor_cmd, "index": index_cmd,
 }
 
 

@@ -13,8 +13,10 @@ ALWAYS_SKIPPED_DIRS: frozenset[str] = frozenset({
     ".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
     ".ruff_cache", ".tox",
 })
-# caret's own cache lives inside the workspace; never index it.
+# caret's own cache and unsaved-buffer copies live inside the workspace; never index or watch them.
 CARET_INDEX_DIR = ".caret/index"
+CARET_CONFIG_FILE = ".caret/config.toml"
+CARET_RECOVERY_DIR = ".caret/recovery"
 IGNORE_FILES: tuple[str, ...] = (".gitignore", ".caretignore")
 
 _SECRET_GLOBS: tuple[str, ...] = (
@@ -87,8 +89,10 @@ class IgnoreRules:
     def ignored_entry(self, rel_path: str, is_dir: bool) -> bool:
         """Whether this entry itself is ignored (its parents are assumed not to be)."""
         name = rel_path.rsplit("/", 1)[-1]
-        if is_dir and (name in ALWAYS_SKIPPED_DIRS or rel_path == CARET_INDEX_DIR):
+        if is_dir and (name in ALWAYS_SKIPPED_DIRS or rel_path in (CARET_INDEX_DIR, CARET_RECOVERY_DIR)):
             return True
+        if not is_dir and rel_path == CARET_CONFIG_FILE:
+            return True  # it may hold an API key: never indexed, never retrieved
         return self._matched(rel_path, is_dir)
 
     def ignored(self, rel_path: str) -> bool:

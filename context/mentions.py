@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from context.ignore import is_secret
 from context.mentions_fuzzy import Candidate, mention_candidates
 from context.workspace import OutsideWorkspace, contained
 
@@ -250,7 +251,7 @@ def git_diff(root: Path) -> tuple[str | None, str | None]:
         return None, "git is not installed"
     except subprocess.TimeoutExpired:
         return None, f"git took longer than {GIT_TIMEOUT_S:.0f} s"
-    text = diff.stdout
+    text = without_secret_files(diff.stdout)
     names = [u for u in untracked if u]
     if names:
         text += "\nUntracked files:\n" + "\n".join(f"  {u}" for u in names) + "\n"
@@ -259,6 +260,22 @@ def git_diff(root: Path) -> tuple[str | None, str | None]:
     if len(text) > MAX_DIFF_CHARS:
         text = text[:MAX_DIFF_CHARS] + f"\n[... diff truncated: {len(text)} characters in all]"
     return text, None
+
+
+def without_secret_files(diff: str) -> str:
+    """The diff less every file section whose path is a secret (a tracked `.env`'s changes never reach a model;
+    the file is named so the user knows why its change is missing)."""
+    out: list[str] = []
+    skipping = False
+    for line in diff.splitlines(keepends=True):
+        if line.startswith("diff --git "):
+            path = line.rstrip("\n").rsplit(" b/", 1)[-1]
+            skipping = is_secret(path)
+            if skipping:
+                out.append(f"[{path}: a secret file; its changes are left out]\n")
+        if not skipping:
+            out.append(line)
+    return "".join(out)
 
 
 def resolve_mentions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DirectoryTree, Footer, Static
 
+from editor.buffer_guard import BufferGuard
 from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
 from editor.dialogs import ConfirmDialog
-from editor.inline_edit import DiffReview, InstructionDialog
+from editor.inline_edit import InstructionDialog, review_proposal
 from editor.inspector import PromptInspector
+from editor.recovery import RecoveryKeeper, offer_recovery
 from editor.status import EngineEvent, status_text
 from engine.chat import ChatRequest, prepare_chat, stream_answer
 from engine.chat import Message as ChatMessage  # textual's Message is another thing
@@ -25,7 +28,7 @@ from engine.edit import EditError, EditRequest, introduced_problems, propose_edi
 from engine.edit_apply import text_replacement
 from engine.errors import ModelError, PromptTooLarge, WorkspaceError
 from engine.events import Event, FileChangedOnDisk
-from engine.files import FileError, OpenedFile, changed_on_disk, read_document, save_document
+from engine.files import FileError, OpenedFile, read_document
 from engine.ghost import GhostTextRequest
 from engine.inspect import describe_prompt
 from engine.languages import highlight_language, language_for
@@ -42,6 +45,7 @@ class CaretApp(App[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
         Binding("ctrl+p", "find_file", "Files", priority=True),
+        Binding("ctrl+w", "close_file", "Close", priority=True, show=False),
         Binding("ctrl+shift+p", "command_palette", "Commands", show=False),
         Binding("ctrl+l", "toggle_chat", "Chat", priority=True),
         Binding("ctrl+k", "inline_edit", "Edit", priority=True),
@@ -59,6 +63,8 @@ class CaretApp(App[None]):
         self._last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
         self._history: list[ChatMessage] = []
         self._unsubscribe: Callable[[], None] | None = None
+        self.guard = BufferGuard(self)  # asks before unsaved work is replaced; saves through conflicts
+        self.keeper = RecoveryKeeper(self)  # keeps unsaved work in .caret/recovery/ for a crash
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -81,6 +87,7 @@ class CaretApp(App[None]):
             self.open_file(self._initial)
         else:
             self.query_one(DirectoryTree).focus()
+        offer_recovery(self, self.session.recovery.pending())  # what a crash (or kill -9) left unsaved
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -97,6 +104,11 @@ class CaretApp(App[None]):
         """Show one line in the status line."""
         self.query_one("#status", Static).update(text)
 
+    def report(self, problem: str) -> None:
+        """A problem the user must see: a notification and the status line."""
+        self.notify(problem, severity="error")
+        self.set_status(problem)
+
     def _post_engine_event(self, event: Event) -> None:
         self.post_message(EngineEvent(event))
 
@@ -104,7 +116,7 @@ class CaretApp(App[None]):
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
         if isinstance(event, FileChangedOnDisk):
-            self._disk_changed(event)
+            self.guard.disk_changed(event)
         elif text := status_text(event):
             self.set_status(text)
 
@@ -113,16 +125,41 @@ class CaretApp(App[None]):
         """True when the buffer has edits not saved yet."""
         return self.opened is not None and self.code.text != self._saved_text
 
+    @property
+    def rel_path(self) -> str:
+        """The open file's workspace-relative path ("" when none is open)."""
+        return self.session.relative_path(self.opened.path) if self.opened is not None else ""
+
     # -- files --
-    def open_file(self, path: Path) -> None:
-        """Open `path` in the code view; a refused file (outside, binary...) is one status line."""
+    def open_file(self, path: Path, then: Callable[[], None] | None = None) -> None:
+        """Open `path` in the code view, asking first (Save / Discard / Cancel) when the buffer has unsaved work;
+        then run `then`. A refused file (outside, binary...) is one status line and the buffer stays."""
+        opened = self._read(path)
+        if opened is None:
+            return
+        if self.opened is not None and opened.path.resolve() == self.opened.path.resolve():
+            self.code.focus()  # already open: its unsaved edits stay
+            if then is not None:
+                then()
+        else:
+            self.guard.leave(partial(self._show, opened, then))
+
+    def load_file(self, path: Path) -> None:
+        """(Re)load `path` into the code view without asking: for a reload that the user chose."""
+        opened = self._read(path)
+        if opened is not None:
+            self._show(opened)
+
+    def _read(self, path: Path) -> OpenedFile | None:
         try:
             self.session.relative_path(path)
-            opened = read_document(path if path.is_absolute() else self.session.root / path)
+            return read_document(path if path.is_absolute() else self.session.root / path)
         except (FileError, WorkspaceError) as exc:
-            self.notify(str(exc), severity="error")
-            self.set_status(str(exc))
-            return
+            self.report(str(exc))
+            return None
+
+    def _show(self, opened: OpenedFile, then: Callable[[], None] | None = None) -> None:
+        self.keeper.cancel()  # a countdown for the buffer being replaced must not touch this file's copy
         self.opened = opened
         self._saved_text = opened.text
         code = self.code
@@ -132,11 +169,36 @@ class CaretApp(App[None]):
         code.load_text(opened.text)
         code.show_ghost_text("")
         code.focus()
-        rel = self.session.relative_path(opened.path)
+        rel = self.rel_path
         self.set_status(rel)
         # Evaluate the file into the model's KV cache while the user reads it: the first suggestion then costs
         # only the text after the edit (35 ms to the first token instead of ~1 s on a 3 KB file).
         self.run_worker(self.session.prefill(rel, opened.text, self._language), group="ghost", exclusive=True)
+        if then is not None:
+            then()
+
+    def mark_saved(self, saved: OpenedFile) -> None:
+        """The buffer was written to disk as `saved`: clean now, its recovery copy gone, the engine told."""
+        self.keeper.discard()
+        self.opened = saved
+        self._saved_text = saved.text
+        rel = self.rel_path
+        self.run_worker(self.session.buffer_saved(rel, self._saved_text), group="sync")
+        self.set_status(f"saved {rel}")
+
+    def mark_missing(self) -> None:
+        """The open file is gone from disk: the buffer holds the only copy (unsaved), and Ctrl+S writes it anew."""
+        if self.opened is None:
+            return
+        self.opened = replace(self.opened, snapshot=None)  # "absent" is now the disk state saves check against
+        self._saved_text = ""
+        self.keeper.edited()
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the buffer as one edit: one Ctrl+Z brings the previous text back."""
+        code = self.code
+        start, end, new = text_replacement(code.text, text)
+        code.replace(new, start, end)
 
     @on(DirectoryTree.FileSelected)
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
@@ -151,19 +213,22 @@ class CaretApp(App[None]):
         )
 
     def action_save(self) -> None:
-        """Save the buffer atomically; refuses to overwrite a file changed on disk."""
-        if self.opened is None:
-            return
-        try:
-            self.opened = save_document(self.opened, self.code.text)
-        except FileError as exc:
-            self.notify(str(exc), severity="error")
-            self.set_status(str(exc))
-            return
-        self._saved_text = self.opened.text
-        rel = self.session.relative_path(self.opened.path)
-        self.run_worker(self.session.buffer_saved(rel, self._saved_text), group="sync")
-        self.set_status(f"saved {rel}")
+        """Save the buffer atomically; a file changed on disk asks Reload / Overwrite / Show diff / Cancel."""
+        self.guard.save()
+
+    def action_close_file(self) -> None:
+        """Close the open file, asking first (Save / Discard / Cancel) when it has unsaved work."""
+        if self.opened is not None:
+            self.guard.leave(self._close)
+
+    def _close(self) -> None:
+        self.keeper.discard()
+        name = self.opened.path.name if self.opened else ""
+        self.opened, self._saved_text, self._language = None, "", None
+        self.code.load_text("")
+        self.code.show_ghost_text("")
+        self.query_one(DirectoryTree).focus()
+        self.set_status(f"closed {name}")
 
     def action_quit_safely(self) -> None:
         """Quit, asking first when there is unsaved work."""
@@ -174,6 +239,7 @@ class CaretApp(App[None]):
 
         def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:
+                self.keeper.discard()  # a deliberate discard: nothing to offer at the next start
                 self._exit_now()
 
         self.push_screen(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?"), answered)
@@ -188,6 +254,7 @@ class CaretApp(App[None]):
     # -- ghost text --
     @on(CodeView.UserEdited)
     def _user_edited(self) -> None:
+        self.keeper.edited()
         self.session.cancel_ghost_text()
         if self._debounce is not None:
             self._debounce.stop()
@@ -197,21 +264,6 @@ class CaretApp(App[None]):
             return  # the user is typing through a suggestion: keep it
         delay = self.session.config["completion.debounce_ms"] / 1000
         self._debounce = self.set_timer(delay, self._request_ghost_text)
-
-    def _disk_changed(self, change: FileChangedOnDisk) -> None:
-        if self.opened is None:
-            return
-        if change.path != self.session.relative_path(self.opened.path):
-            return
-        if not changed_on_disk(self.opened.path, self.opened.snapshot):
-            return  # our own save
-        if self.dirty:
-            self.set_status(f"{self.opened.path.name} changed on disk; your unsaved edits are kept (save refuses)")
-        elif self.opened.path.exists():
-            row = self.code.cursor_location
-            self.open_file(self.opened.path)
-            self.code.move_cursor(row)
-            self.set_status(f"reloaded {self.opened.path.name}: it changed on disk")
 
     def _request_ghost_text(self) -> None:
         code = self.code
@@ -235,6 +287,9 @@ class CaretApp(App[None]):
             result = await self.session.complete(request, on_partial=partial)
         except ModelError as exc:
             self.set_status(str(exc))
+            return
+        if result.withheld:
+            self.set_status(result.withheld)  # a secret or ignored file: nothing was sent, and the user is told
             return
         if result.rendered is not None:
             model = self.session.config.model("completion").model
@@ -322,19 +377,6 @@ class CaretApp(App[None]):
         if not proposal.edits:
             self.set_status("the model proposed no change")
             return
-        edit = proposal.edits[0]
         notes = list(proposal.notes)
         notes += [f"introduces {problem}" for problem in await introduced_problems(self.session, proposal, 3.0)]
-
-        def reviewed(accepted: bool | None) -> None:
-            code = self.code
-            if not accepted:
-                self.set_status("edit rejected")
-            elif code.text != request.text:
-                self.set_status("the buffer changed while the model worked; edit not applied")
-            else:
-                start, end, text = text_replacement(code.text, edit.new_text)
-                code.replace(text, start, end)  # one edit: Ctrl+Z undoes all of it
-                self.set_status("edit applied to the buffer (Ctrl+Z undoes it, Ctrl+S saves)")
-
-        self.push_screen(DiffReview(f"Proposed edit: {request.instruction}", edit.diff, notes), reviewed)
+        review_proposal(self, request, proposal, notes)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Grid
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
@@ -37,3 +41,58 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a ChoiceDialog: what it returns, its button's label, and the key that picks it."""
+
+    id: str
+    label: str
+    key: str
+
+
+class ChoiceDialog(ModalScreen[str]):
+    """A question with a few answers, each a button and one key; Esc answers `cancel`."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog { align: center middle; }
+    ChoiceDialog > Vertical {
+        width: 76; height: auto; padding: 1 2; border: thick $warning; background: $surface;
+    }
+    ChoiceDialog Label { width: 100%; margin-bottom: 1; }
+    ChoiceDialog Horizontal { height: auto; align: center middle; }
+    ChoiceDialog Button { margin: 0 1; min-width: 12; }
+    """
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, choices: Sequence[Choice], cancel: str = "cancel") -> None:
+        super().__init__()
+        self._question, self._choices, self._cancel = question, tuple(choices), cancel
+
+    @property
+    def question(self) -> str:
+        """The question asked."""
+        return self._question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._question)
+            with Horizontal():
+                for number, choice in enumerate(self._choices):
+                    key = "Esc" if choice.key == "escape" else choice.key
+                    yield Button(f"{choice.label} ({key})", variant="primary" if number == 0 else "default",
+                                 id=choice.id)
+
+    def on_key(self, event: events.Key) -> None:
+        for choice in self._choices:
+            if event.key == choice.key:
+                event.stop()
+                self.dismiss(choice.id)
+                return
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or self._cancel)
+
+    def action_cancel(self) -> None:
+        self.dismiss(self._cancel)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
+
+from engine.edit import EditProposal, EditRequest, FileEdit, apply_proposal
+from engine.errors import WorkspaceError
+from engine.files import FileError
+from engine.session import Session
+
+if TYPE_CHECKING:
+    from editor.app import CaretApp
 
 
 class InstructionDialog(ModalScreen[str | None]):
@@ -47,25 +59,75 @@ class DiffReview(ModalScreen[bool]):
     """
     BINDINGS = [Binding("y", "accept", "Accept"), Binding("n,escape", "reject", "Reject")]
 
-    def __init__(self, title: str, diff: str, notes: list[str] | None = None) -> None:
+    def __init__(self, title: str, diff: str, notes: list[str] | None = None, review: bool = True) -> None:
         super().__init__()
         self._title, self._diff, self._notes = title, diff, notes or []
+        self._review = review  # False: only look at the diff (a conflict's disk vs buffer), then go back
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self._title} · y accepts, n rejects")
+            yield Label(f"{self._title} · " + ("y accepts, n rejects" if self._review else "Esc goes back"))
             for note in self._notes:
                 yield Label(f"note: {note}")
             yield TextArea(self._diff, read_only=True, language=None, id="diff")
             with Horizontal():
-                yield Button("Accept (y)", variant="success", id="accept")
-                yield Button("Reject (n)", variant="error", id="reject")
+                if self._review:
+                    yield Button("Accept (y)", variant="success", id="accept")
+                    yield Button("Reject (n)", variant="error", id="reject")
+                else:
+                    yield Button("Back (Esc)", variant="primary", id="reject")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "accept")
 
     def action_accept(self) -> None:
-        self.dismiss(True)
+        if self._review:
+            self.dismiss(True)
 
     def action_reject(self) -> None:
         self.dismiss(False)
+
+
+def split_proposal(proposal: EditProposal, buffer_path: str) -> tuple[FileEdit | None, tuple[FileEdit, ...]]:
+    """The edit of the open buffer's file (applied to the buffer), and the edits of every other file (written to
+    disk): each edit goes to its own target, whatever order the model wrote them in."""
+    mine = next((edit for edit in proposal.edits if edit.path == buffer_path), None)
+    return mine, tuple(edit for edit in proposal.edits if edit.path != buffer_path)
+
+
+def write_other_files(session: Session, proposal: EditProposal, others: tuple[FileEdit, ...]) -> list[str]:
+    """Write the accepted edits of files other than the buffer's, atomically; nothing is written when any path
+    leaves the workspace (WorkspaceError) or any file changed on disk since it was read (FileConflict)."""
+    for edit in others:
+        session.relative_path(session.root / Path(edit.path))  # a path out of the workspace raises here
+    return apply_proposal(session.root, replace(proposal, edits=others))
+
+
+def review_proposal(app: CaretApp, request: EditRequest, proposal: EditProposal, notes: list[str]) -> None:
+    """Show every file's diff; once accepted, the buffer's file goes into the buffer (one undo step) and the other
+    files are written atomically, or nothing changes when a write is refused or the buffer moved on."""
+    mine, others = split_proposal(proposal, request.path)
+    if others:
+        notes = [*notes, "also writes " + ", ".join(edit.path for edit in others) + " on disk when accepted"]
+
+    def reviewed(accepted: bool | None) -> None:
+        if not accepted:
+            app.set_status("edit rejected")
+            return
+        if mine is not None and (app.rel_path != request.path or app.code.text != request.text):
+            app.set_status("the buffer changed while the model worked; edit not applied")
+            return
+        written: list[str] = []
+        if others:
+            try:  # first: a refused write leaves the buffer as it was too
+                written = write_other_files(app.session, proposal, others)
+            except (FileError, WorkspaceError) as exc:
+                app.report(f"{exc}; edit not applied")
+                return
+        parts = [f"wrote {', '.join(written)}"] if written else []
+        if mine is not None:
+            app.replace_text(mine.new_text)  # one edit: Ctrl+Z undoes all of it
+            parts.insert(0, "edit applied to the buffer (Ctrl+Z undoes it, Ctrl+S saves)")
+        app.set_status("; ".join(parts))
+
+    app.push_screen(DiffReview(f"Proposed edit: {request.instruction}", proposal.diff, notes), reviewed)

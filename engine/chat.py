@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.gather import gather_for_chat
+from engine.gather import crawl_mentioned_docs, gather_for_chat
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelStream
 from prompts import ChatPromptInput, Message, RenderResult, chat_prompt, render
@@ -35,8 +36,13 @@ class PreparedChat:
     answer_tokens: int = 512
 
 
-async def prepare_chat(session: Session, request: ChatRequest) -> PreparedChat:
-    """Gather context for the question and render the chat prompt to fit the chat model's window."""
+async def prepare_chat(
+    session: Session, request: ChatRequest, on_progress: Callable[[str], None] | None = None
+) -> PreparedChat:
+    """Gather context for the question and render the chat prompt to fit the chat model's window. An @docs site
+    never crawled is crawled first (`on_progress` hears a line as it starts and ends). A secret or ignored
+    current file stays out of the prompt, with a note, unless the question @-mentions it."""
+    await crawl_mentioned_docs(session._project, request.message, on_progress)
     model = session.model("chat")
     window = model.context_window
     answer_tokens = max(16, min(session.config["chat.answer_tokens"], window // 4))

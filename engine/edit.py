@@ -6,18 +6,21 @@ when it was read and writes none of them if any changed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from context.workspace import WorkspaceError, contained
-from engine.edit_apply import EditApplyError, Selection, apply_reply, unified_diff
+from context.workspace import WorkspaceError, relative_path
+from engine.apply.syntax import broken_syntax
+from engine.edit_apply import EditApplyError, Selection, apply_changes, apply_reply, unified_diff
 from engine.files import DiskSnapshot, FileConflict, OpenedFile, changed_on_disk, read_document, save_document
-from engine.gather import gather_for_edit
+from engine.gather import crawl_mentioned_docs, gather_for_edit
+from engine.privacy import edit_refusal
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelError
 from prompts import EditPromptInput, RenderResult, edit_prompt, render
-from prompts.edit_format import EditFormatError, parse_edit_reply
+from prompts.edit_format import EditFormatError, parse_changes, parse_edit_reply
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class FileEdit:
     new_text: str
     snapshot: DiskSnapshot | None
     newline: str = "\n"
+    deleted: bool = False  # the edit removes the file (new_text is then "")
 
     @property
     def diff(self) -> str:
@@ -51,6 +55,7 @@ class EditProposal:
     edits: tuple[FileEdit, ...]
     reply: str = ""
     notes: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # one line per change that could not be applied; its file is not in `edits`
 
     @property
     def diff(self) -> str:
@@ -73,8 +78,14 @@ class EditError(Exception):
     """The edit could not be proposed: a one-line reason (bad reply, selection outside the file...)."""
 
 
-async def prepare_edit(session: Session, request: EditRequest) -> PreparedEdit:
-    """Read the file, gather context and render the edit prompt."""
+async def prepare_edit(
+    session: Session, request: EditRequest, on_progress: Callable[[str], None] | None = None
+) -> PreparedEdit:
+    """Read the file, gather context and render the edit prompt. EditError for a file that must not reach a model
+    (a secret, an ignored file); an @docs site never crawled is crawled first (`on_progress` hears it)."""
+    if reason := session.withheld(request.path):
+        raise EditError(edit_refusal(request.path, reason))
+    await crawl_mentioned_docs(session._project, request.instruction, on_progress)
     opened = read_document(session.root / request.path)
     text = request.text if request.text is not None else opened.text
     lines = text.split("\n")
@@ -125,38 +136,49 @@ def proposal_from_reply(prepared: PreparedEdit, reply: str, instruction: str) ->
     return EditProposal(instruction, edits, reply, tuple(prepared.notes))
 
 
-def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply") -> EditProposal:
-    """An EditProposal from SEARCH/REPLACE blocks written by any model or person (`caret apply`).
-    Every path must lie inside the workspace; nothing is written here."""
+def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply", force: bool = False) -> EditProposal:
+    """An EditProposal from any reply (`caret apply`): SEARCH/REPLACE blocks, unified diffs, fenced files with their
+    path, in any mix. A file any of whose changes cannot be applied, or (unless `force`) whose syntax the edit
+    breaks, is left out and named in `refused`. Every path must lie inside the workspace (EditError otherwise);
+    nothing is written here."""
     try:
-        parsed = parse_edit_reply(reply)
+        changes = parse_changes(reply)
     except EditFormatError as exc:
         raise EditError(f"cannot apply: {exc}") from exc
-    if parsed.replacement is not None or not parsed.blocks:
-        raise EditError("cannot apply: expected SEARCH/REPLACE blocks, each after a line with the file's path")
+    if not changes:
+        raise EditError("cannot apply: the reply has no SEARCH/REPLACE block, unified diff or fenced file with its "
+                        "path")
     opened: dict[str, OpenedFile] = {}
-    for block in parsed.blocks:
+    keyed = []
+    for change in changes:
         try:
-            full = contained(root, block.path)
+            rel = relative_path(root, change.path)  # the one containment check; `./a.py` and `a.py` are one file
         except WorkspaceError as exc:
             raise EditError(str(exc)) from None
-        if block.path not in opened:
-            opened[block.path] = read_document(full)
-    try:
-        new_texts = apply_reply(parsed, {p: o.text for p, o in opened.items() if o.snapshot is not None})
-    except EditApplyError as exc:
-        raise EditError(f"cannot apply: {exc}") from exc
-    edits = tuple(
-        FileEdit(p, opened[p].text, new, opened[p].snapshot, opened[p].newline) for p, new in new_texts.items()
-    )
-    return EditProposal(instruction, edits, reply)
+        keyed.append(dataclasses.replace(change, path=rel))
+        if rel not in opened:
+            opened[rel] = read_document(root / rel)
+    applied = apply_changes(tuple(keyed), {p: o.text for p, o in opened.items() if o.snapshot is not None})
+    refused = list(applied.refused)
+    edits = []
+    for p, new in applied.texts.items():
+        broken = None if force or new is None else broken_syntax(p, opened[p].text, new)
+        if broken:
+            refused.append(broken)
+            continue
+        o = opened[p]
+        edits.append(FileEdit(p, o.text, new or "", o.snapshot, o.newline, deleted=new is None))
+    return EditProposal(instruction, tuple(edits), reply, refused=tuple(refused))
 
 
 async def propose_edit(
-    session: Session, request: EditRequest, on_delta: Callable[[str], None] | None = None
+    session: Session,
+    request: EditRequest,
+    on_delta: Callable[[str], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> tuple[PreparedEdit, EditProposal]:
     """Ask the edit model and turn its reply into an EditProposal (EditError with one line when it cannot)."""
-    prepared = await prepare_edit(session, request)
+    prepared = await prepare_edit(session, request, on_progress)
     params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=0.1)
     stream = prepared.model.stream_chat(prepared.messages, params)
     parts: list[str] = []
@@ -198,6 +220,10 @@ def apply_proposal(root: Path, proposal: EditProposal) -> list[str]:
             raise FileConflict(f"{edit.path}: changed on disk since the edit was proposed; nothing written")
     written = []
     for edit in proposal.edits:
+        if edit.deleted:
+            (root / edit.path).unlink()
+            written.append(edit.path)
+            continue
         opened = OpenedFile(root / edit.path, edit.old_text, edit.snapshot, edit.newline)
         save_document(opened, edit.new_text)
         written.append(edit.path)

@@ -1,9 +1,9 @@
 """The edit applier: a parsed model reply plus the files' texts in, the new texts and a unified diff out. Pure.
 
-SEARCH blocks are matched exactly first, then ignoring trailing whitespace, then ignoring indentation (the
-replacement is re-indented by the difference), because small models copy whitespace badly. A block that matches
-nowhere, or in several places, is an error naming the file and the first searched line: guessing would edit the
-wrong code.
+The work is in engine/apply/: each change is located exact first, then ignoring trailing whitespace, then as a
+block shifted as a whole, then across elisions, then fuzzy with a margin (small models copy code badly). A change
+that matches nowhere, or in several places, is refused, naming the file and the lines the reply meant: guessing
+would edit the wrong code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from common.textdiff import changed_span
+from engine.apply.changes import Applied, apply_changes, apply_search_replace_text
+from engine.apply.merge import Refused
 from prompts.edit_format import EditReply, SearchReplace
+
+__all__ = [
+    "Applied", "EditApplyError", "Location", "Selection", "apply_changes", "apply_reply", "apply_search_replace",
+    "replace_selection", "text_replacement", "unified_diff",
+]
 
 
 class EditApplyError(ValueError):
@@ -45,71 +52,30 @@ def replace_selection(text: str, selection: Selection, replacement: str) -> str:
     return "\n".join(lines[: selection.start] + new_lines + lines[selection.end :])
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip())]
-
-
-def _find(haystack: list[str], needle: list[str], key: str) -> list[int]:
-    def norm(line: str) -> str:
-        if key == "exact":
-            return line
-        if key == "rstrip":
-            return line.rstrip()
-        return line.strip()
-
-    target = [norm(line) for line in needle]
-    normed = [norm(line) for line in haystack]
-    n = len(target)
-    return [i for i in range(len(normed) - n + 1) if normed[i : i + n] == target]
-
-
 def apply_search_replace(text: str, block: SearchReplace) -> str:
     """`text` with one SEARCH/REPLACE block applied; EditApplyError when it matches nowhere or in several places."""
-    lines = _lines(text)
-    search = _lines(block.search.rstrip("\n")) if block.search.strip() else []
-    replace = _lines(block.replace.rstrip("\n")) if block.replace.strip() else []
-    if not search:
-        # An empty SEARCH appends (how models create content in a new or empty file).
-        body = text.rstrip("\n")
-        joined = "\n".join(replace)
-        return (body + "\n" + joined + "\n") if body else joined + "\n"
-    for key in ("exact", "rstrip", "strip"):
-        found = _find(lines, search, key)
-        if len(found) > 1:
-            raise EditApplyError(
-                f"{block.path}: the SEARCH text starting {search[0].strip()!r} matches {len(found)} places"
-            )
-        if found:
-            at = found[0]
-            if key == "strip":
-                # Shift the replacement by the indentation the model got wrong.
-                have, wrote = _indent(lines[at]), _indent(search[0])
-                replace = [
-                    (have + line[len(wrote):] if line.startswith(wrote) else have + line.lstrip()) if line else line
-                    for line in replace
-                ]
-            return "\n".join(lines[:at] + replace + lines[at + len(search) :])
-    raise EditApplyError(f"{block.path}: the SEARCH text starting {search[0].strip()!r} is not in the file")
+    try:
+        return apply_search_replace_text(text, block)
+    except Refused as exc:
+        raise EditApplyError(f"{block.path}: {exc}") from None
 
 
 def apply_reply(
     reply: EditReply, files: Mapping[str, str], selection: Selection | None = None
 ) -> dict[str, str]:
-    """New text per changed path. `files` holds the current text of every file the reply may touch."""
+    """New text per changed path. `files` holds the current text of every file the reply may touch. All or
+    nothing: EditApplyError names the first change refused."""
     if reply.replacement is not None:
         if selection is None:
             raise EditApplyError("the reply replaces a selection, but no selection was given")
         return {selection.path: replace_selection(files[selection.path], selection, reply.replacement)}
-    out: dict[str, str] = {}
-    for block in reply.blocks:
-        if block.path not in files and block.path not in out:
-            if block.search.strip():
-                raise EditApplyError(f"{block.path}: not a file of this edit")
-            current = ""
-        else:
-            current = out.get(block.path, files.get(block.path, ""))
-        out[block.path] = apply_search_replace(current, block)
-    return {path: text for path, text in out.items() if text != files.get(path)}
+    applied = apply_changes(reply.blocks, files)
+    if applied.refused:
+        raise EditApplyError(applied.refused[0])
+    deleted = [path for path, text in applied.texts.items() if text is None]
+    if deleted:
+        raise EditApplyError(f"{deleted[0]}: the reply deletes the file; only `caret apply` deletes files")
+    return {path: text for path, text in applied.texts.items() if text is not None}
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

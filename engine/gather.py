@@ -16,6 +16,7 @@ from context.repomap import RepoMap, repo_map
 from context.rules import Rule
 from context.search import SearchHit, search
 from engine.definitions import DefinitionProvider
+from engine.privacy import left_out_note, may_send_definition, withheld
 from engine.project import ProjectContext
 from models.tokenizers import estimate_tokens
 from prompts.items import ContextItem, ContextKind
@@ -117,6 +118,21 @@ def _retrieve(
 
 
 # -- per pipeline --
+async def crawl_mentioned_docs(
+    project: ProjectContext, message: str, on_progress: Callable[[str], None] | None = None
+) -> None:
+    """Crawl each `@docs:NAME` site in `message` that was never crawled, before the question is answered (a
+    headless command starts no background crawls); `on_progress` hears one line as each starts and ends."""
+    say = on_progress or (lambda line: None)
+    for name in dict.fromkeys(m.value for m in parse_mentions(message) if m.kind == "docs"):
+        if not project.never_crawled(name):
+            continue
+        say(f"crawling @docs:{name} ({project.docs.source(name).location}) before answering…")
+        report = await project.crawl_now(name)
+        if report is not None and report.pages:
+            say(f"docs {name}: crawled {len(report.pages)} pages")
+
+
 def resolve_message_mentions(project: ProjectContext, message: str) -> tuple[Gathered, str]:
     """Context for each @mention in `message`, and the message without them (for retrieval queries)."""
     mentions = parse_mentions(message)
@@ -143,30 +159,41 @@ async def gather_for_chat(
     repo_map_tokens: int = 1024,
     count_tokens: Callable[[str], int] = estimate_tokens,
 ) -> Gathered:
-    """Rules, @-mentions, retrieved code, a repository map and definitions near the cursor, for a chat question."""
+    """Rules, @-mentions, retrieved code, a repository map and definitions near the cursor, for a chat question.
+    A secret or ignored current file is left out (with a note) unless the message @-mentions it."""
     out = Gathered()
-    focus = [f for f in [current_file, *open_files] if f]
     rules = await project.ready_rules()
-    out.items.extend(rule_items(rules.for_request(focus)))
+    out.items.extend(rule_items(rules.for_request([f for f in [current_file, *open_files] if f])))
     out.notes.extend(rules.errors)
     index = await project.ready_index(index_wait_s)
     await project.flush_buffers()
     # Mentions, search and the repo map read the index: on its worker thread, never on the event loop.
     mentioned, query = await project.run(resolve_message_mentions, project, message)
     out.extend(mentioned)
+    mentioned_paths = {i.path for i in mentioned.items}
+    if current_file and (reason := withheld(project.workspace, current_file)):
+        if current_file not in mentioned_paths:
+            out.notes.append(left_out_note(current_file, reason))
+        current_file = None  # named or not, its cursor window and definitions stay out: only the mention goes in
+    focus = [f for f in [current_file, *open_files] if f and not withheld(project.workspace, f)]
     if index is not None:
         hits, rmap = await project.run(
             _retrieve, index, query, focus, list(project.recent_files), repo_map_tokens, count_tokens
         )
-        mentioned_paths = {i.path for i in mentioned.items}
-        out.items.extend(search_items([h for h in hits if h.path not in mentioned_paths]))
+        out.items.extend(search_items([h for h in hits if h.path not in mentioned_paths and _may_retrieve(project, h)]))
         out.items.extend(repo_map_item(rmap))
     else:
         out.notes.append("the workspace index is still building: answering without retrieved code")
     if definitions is not None and current_file and current_text is not None and cursor_line is not None:
-        out.items.extend(await definitions(current_file, current_text, cursor_line, lsp_budget_s))
+        found = await definitions(current_file, current_text, cursor_line, lsp_budget_s)
+        out.items.extend(i for i in found if may_send_definition(project.workspace, i.path))
     out.items = dedupe_items(out.items)
     return out
+
+
+def _may_retrieve(project: ProjectContext, hit: SearchHit) -> bool:
+    # The index skips secrets and ignored files, but not caret's own .caret/config.toml, which may hold a key.
+    return not withheld(project.workspace, hit.path)
 
 
 async def gather_for_edit(
@@ -190,6 +217,7 @@ async def gather_for_edit(
         first, last = selection
         for line in sorted({first, (first + last) // 2, max(first, last - 1)}):
             for item in await definitions(path, text, line, lsp_budget_s):
-                out.items.append(item)
+                if may_send_definition(project.workspace, item.path):
+                    out.items.append(item)
     out.items = dedupe_items(out.items)
     return out

@@ -101,6 +101,7 @@ class ProjectContext:
         self._publish: Callable[[Event], None] = publish or (lambda event: None)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caret-index")
         self._pending_buffers: dict[str, str] = {}
+        self._crawls: dict[str, asyncio.Task[CrawlReport | None]] = {}  # docs source name -> its latest crawl
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` on the index's worker thread, after the index work queued before it."""
@@ -222,7 +223,27 @@ class ProjectContext:
     def start_docs_crawls(self) -> None:
         """Crawl stale `[docs.NAME]` sites in the background; each ends in DocsCrawled or DocsFailed."""
         for task in self.docs.start_background():
+            self._crawls[task.get_name().removeprefix("docs-crawl-")] = task
             task.add_done_callback(self._crawl_done)
+
+    def never_crawled(self, name: str) -> bool:
+        """True for a configured `[docs.NAME] url` source with no crawled pages yet."""
+        if name not in self.docs.names() or self.docs.source(name).kind != "url":
+            return False
+        return self.docs.crawled_at(name) is None
+
+    async def crawl_now(self, name: str) -> CrawlReport | None:
+        """Crawl docs source `name` and wait for it (joining a crawl already running); ends in DocsCrawled or
+        DocsFailed like a background crawl. For a question that names a source no crawl has fetched yet."""
+        task = self._crawls.get(name)
+        if task is None or task.done():
+            task = asyncio.create_task(self.docs.refresh(name), name=f"docs-crawl-{name}")
+            self._crawls[name] = task
+            task.add_done_callback(self._crawl_done)
+        try:
+            return await asyncio.shield(task)
+        except Exception:  # the done callback publishes it as DocsFailed
+            return None
 
     def _crawl_done(self, task: asyncio.Task[CrawlReport | None]) -> None:
         name = task.get_name().removeprefix("docs-crawl-")  # DocsLibrary names its crawl tasks so

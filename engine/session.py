@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,9 @@ from engine.events import (
 )
 from engine.ghost import GhostText, GhostTextRequest, GhostTextService
 from engine.ghost.prompt import prompt_builder
+from engine.privacy import Withheld, ghost_text_refusal, withheld
 from engine.project import IndexSummary, Progress, ProjectContext, summarize
+from engine.recovery import RecoveryStore
 from engine.sources import docs_sources, server_specs
 from models.base import Model, ModelError
 from models.registry import ModelRegistry, ModelSpec
@@ -72,6 +75,7 @@ class Session:
             ),
             max_tokens=config["completion.max_tokens"],
             multiline=config["completion.multiline"],
+            withhold=lambda path: ghost_text_refusal(reason) if (reason := self.withheld(path)) else "",
         )
         self._warmup: asyncio.Task[None] | None = None
         self._background = False
@@ -166,6 +170,16 @@ class Session:
         workspace."""
         return relative_path(self.root, path)
 
+    # -- what may reach a model --
+    def withheld(self, path: str) -> Withheld:
+        """Why the file at `path` must not be sent to a model ("secret", "ignored", "outside" the workspace), or
+        "" when it may: every pipeline asks this; only an @-mention by name sends such a file."""
+        return withheld(self._project.workspace, path)
+
+    def may_send(self, path: str) -> bool:
+        """True when the file at `path` may enter a prompt without the user naming it."""
+        return not self.withheld(path)
+
     # -- language servers --
     @property
     def lsp(self) -> LanguageServerPool | None:
@@ -203,6 +217,11 @@ class Session:
         return None if pool is None else definitions_provider(pool, self.root)
 
     # -- buffers --
+    @cached_property
+    def recovery(self) -> RecoveryStore:
+        """Unsaved buffers kept in `.caret/recovery/` for crash recovery: an editor keeps, discards, offers them."""
+        return RecoveryStore(self.root)
+
     def buffer_changed(self, rel: str, text: str) -> None:
         """An unsaved edit: recorded now (cheap, per keystroke), indexed before the next chat or edit, so
         retrieval sees what the user sees."""

@@ -68,6 +68,35 @@ def detect_fim_format(token_count: Callable[[str], int], architecture: str) -> s
     return None
 
 
+class WorkerLoad:
+    """Generations on a model's worker thread: queued behind the one decoding, decoding now, and the most of each
+    seen. Read by load tests (bench/ghost_storm.py) to show a typing storm never piles up work."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.queued = self.decoding = self.max_queued = self.max_decoding = self.finished = 0
+
+    def submitted(self) -> None:
+        with self._lock:
+            self.queued += 1
+            self.max_queued = max(self.max_queued, self.queued)
+
+    def withdrawn(self) -> None:
+        with self._lock:
+            self.queued -= 1
+
+    def started(self) -> None:
+        with self._lock:
+            self.queued -= 1
+            self.decoding += 1
+            self.max_decoding = max(self.max_decoding, self.decoding)
+
+    def ended(self) -> None:
+        with self._lock:
+            self.decoding -= 1
+            self.finished += 1
+
+
 class LocalModel:
     """llama-cpp-python in process; implements models.base.Model."""
 
@@ -93,6 +122,7 @@ class LocalModel:
         # One worker thread: generations queue up behind each other, and loading happens there too.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{name}")
         self._closed = False
+        self.load = WorkerLoad()
 
     # -- metadata --
     @property
@@ -206,9 +236,26 @@ class LocalModel:
         prompt_text: str,
     ) -> ModelStream:
         cancel_flag = threading.Event()
-        stream = ModelStream(loop=asyncio.get_running_loop(), on_cancel=cancel_flag.set)
+        queued: list[Future[Any]] = []
+
+        def cancel() -> None:
+            cancel_flag.set()
+            # Still queued behind another generation: drop it from the queue now, so a typing storm never
+            # leaves a line of dead requests for the worker to step through.
+            if queued and queued[0].cancel():
+                self.load.withdrawn()
+                stream.finish("cancelled")
+
+        stream = ModelStream(loop=asyncio.get_running_loop(), on_cancel=cancel)
 
         def run() -> None:
+            self.load.started()
+            try:
+                decode()
+            finally:
+                self.load.ended()
+
+        def decode() -> None:
             if cancel_flag.is_set():  # cancelled while queued behind another generation
                 stream.finish("cancelled")
                 return
@@ -242,7 +289,12 @@ class LocalModel:
             usage = Usage(prompt_tokens=self.count_tokens(prompt_text), completion_tokens=produced)
             stream.finish(reason, usage)
 
-        self._submit(run)
+        self.load.submitted()  # before the worker can start it
+        try:
+            queued.append(self._submit(run))
+        except ModelError:
+            self.load.withdrawn()
+            raise
         return stream
 
     async def aclose(self) -> None:

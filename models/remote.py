@@ -79,6 +79,20 @@ def context_window_from_listing(entries: Sequence[dict[str, Any]], model: str) -
     return None
 
 
+# Anything shaped like an OpenAI-style key ("sk-...", "sk-proj-..."): a server may echo a key in its error body.
+_KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
+_URL_PASSWORD = re.compile(r"(//[^/@\s:]*:)[^/@\s]*@")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """`text` with each of `secrets` (the configured API key), anything shaped like a key, and a password in a URL
+    replaced by "***": a ModelError message is shown, logged and published, so it must never carry a key."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return _URL_PASSWORD.sub(r"\1***@", _KEY_SHAPED.sub("sk-***", text))
+
+
 def _one_line(text: str, limit: int = 200) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -239,7 +253,7 @@ class RemoteModel:
     def _client_for_loop(self) -> openai.AsyncOpenAI:
         """The client's connection pool belongs to one event loop; a new loop (asyncio.run again) gets a new one."""
         if not self._api_key:
-            raise ModelError(f"no API key for {self.base_url}: set OPENAI_API_KEY")
+            raise self._redacted(ModelError(f"no API key for {self.base_url}: set OPENAI_API_KEY"))
         loop = asyncio.get_running_loop()
         if self._client is None or self._client_loop is not loop:
             self._client = openai.AsyncOpenAI(
@@ -252,14 +266,20 @@ class RemoteModel:
         return self._client
 
     def _error(self, exc: BaseException, streaming: bool) -> ModelError:
-        return describe_error(
+        return self._redacted(describe_error(
             exc,
             model=self.name,
             base_url=self.base_url,
             timeout_s=self.timeout_s,
             connect_timeout_s=self.connect_timeout_s,
             streaming=streaming,
-        )
+        ))
+
+    def _redacted(self, error: ModelError) -> ModelError:
+        """The same error, its message without the API key (every ModelError this class raises passes here)."""
+        message = str(error)
+        clean = redact(message, self._api_key)
+        return error if clean == message else ModelError(clean)
 
     async def warm_up(self) -> None:
         """GET /models once, with a short timeout and no retries; learns the window a local server states."""
@@ -273,7 +293,7 @@ class RemoteModel:
             page = await client.models.list()
             entries = [entry.to_dict() for entry in page.data]
         except Exception as exc:
-            raise self._error(exc, streaming=False) from exc
+            raise self._error(exc, streaming=False) from None  # the client's error may quote the key
         self._server_window = context_window_from_listing(entries, self.name)
         self._warm = True
 
@@ -320,7 +340,7 @@ class RemoteModel:
 
     def _failed(self, error: ModelError) -> ModelStream:
         stream = ModelStream(loop=asyncio.get_running_loop())
-        stream.finish("error", error=error)
+        stream.finish("error", error=self._redacted(error))
         return stream
 
     def _start(
@@ -398,7 +418,7 @@ class RemoteModel:
                 f"{self.base_url} ended the stream without a single event: see its log "
                 "(often the prompt exceeds its context window)"
             )
-            stream.finish("error", error=error)
+            stream.finish("error", error=self._redacted(error))
             return
         if usage is None:  # the server ignored include_usage: count ourselves (exact or estimated)
             usage = Usage(self.count_tokens(prompt_text), self.count_tokens("".join(parts)))

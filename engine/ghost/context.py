@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from engine.definitions import DefinitionProvider
 from engine.gather import rule_items
+from engine.privacy import may_send_definition
 from engine.project import ProjectContext
 from prompts.items import ContextItem
 
@@ -23,7 +24,8 @@ async def gather_for_ghost(
     rules = rule_items((await project.ready_rules()).for_file(path))
     items: list[ContextItem] = []
     if definitions is not None:
-        items = await definitions(path, text, line, lsp_budget_s)
+        found = await definitions(path, text, line, lsp_budget_s)
+        items = [i for i in found if may_send_definition(project.workspace, i.path)]  # never a secret's lines
         # A stable order keeps the prompt's stable part identical between keystrokes (KV cache reuse).
         items.sort(key=lambda i: (i.path, i.range or (0, 0)))
     return rules, items

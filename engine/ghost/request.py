@@ -31,6 +31,7 @@ class GhostText:
     finish_reason: str | None = None
     dropped: tuple[str, ...] = field(default_factory=tuple)
     rendered: RenderResult | None = None
+    withheld: str = ""  # why no request was made ("no suggestions in secret files"); "" when one was
 
 
 def cursor_offset(text: str, line: int, column: int) -> int:

@@ -1,5 +1,6 @@
 """Serves ghost text: one request decodes at a time, and a new one cancels the one in flight, so typing never
-waits on a completion nobody will see.
+waits on a completion nobody will see. A file that must not reach a model (a secret, an ignored file) gets no
+request at all, prefill included.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ class GhostTextService:
         build_prompt: PromptBuilder,
         max_tokens: int = 48,
         multiline: bool = True,
+        withhold: Callable[[str], str] | None = None,
     ) -> None:
         self._model = model
+        self._withhold = withhold or (lambda path: "")  # path -> why no request may be made ("" when it may)
         self._build_prompt = build_prompt
         self._max_tokens = max_tokens
         self._multiline = multiline
@@ -56,6 +59,8 @@ class GhostTextService:
         the rest decodes. Decoding stops as soon as the post-processor has cut the suggestion short.
         """
         self.cancel()
+        if refusal := self._withhold(request.path):
+            return GhostText(text="", finish_reason="withheld", withheld=refusal)
         started = time.perf_counter()
         model = self._model()
         prompt = await self._build_prompt(request, model)

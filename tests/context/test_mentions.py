@@ -155,6 +155,21 @@ def test_diff_in_git_repo(ws: Path) -> None:
     assert r.ok and "+changed line" in r.text and "new.txt" in r.text
 
 
+def test_diff_leaves_out_a_tracked_secret_file(ws: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(ws), *args], check=True, capture_output=True)
+    (ws / ".env").write_text("API_KEY=old\n")
+    git("init", "-q")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "add", "-f", "README.md", ".env")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "init")
+    (ws / ".env").write_text("API_KEY=sk-planted-in-diff\n")
+    (ws / "README.md").write_text("# readme\nchanged line\n")
+    (r,) = resolve(ws, "@diff")
+    assert r.ok and "+changed line" in r.text
+    assert "sk-planted-in-diff" not in r.text and "API_KEY=old" not in r.text
+    assert ".env: a secret file; its changes are left out" in r.text
+
+
 def test_docs_mentions(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("docs")
     (folder / "guide.md").write_text("# Retries\nUse backoff_factor to space retries.\n\n# Timeouts\nSet timeout.\n")

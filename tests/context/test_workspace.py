@@ -146,3 +146,12 @@ def test_root_must_be_a_folder(tmp_path: Path) -> None:
 )
 def test_detect_language(path: str, first_line: str | None, language: str | None) -> None:
     assert detect_language(path, first_line) == language
+
+
+def test_the_workspace_config_is_never_workspace_content(tmp_path: Path) -> None:
+    (tmp_path / ".caret").mkdir()
+    (tmp_path / ".caret" / "config.toml").write_text('[models.chat]\napi_key = "sk-config"\n')
+    (tmp_path / "a.py").write_text("x = 1\n")
+    ws = Workspace(tmp_path)
+    assert list(ws.files()) == ["a.py"]
+    assert ws.should_ignore(".caret/config.toml")

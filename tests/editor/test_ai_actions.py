@@ -89,3 +89,50 @@ async def test_chat_panel_streams_an_answer_from_the_local_model(tmp_path: Path)
         await pilot.press("f2")
         assert isinstance(app.screen, PromptInspector)
         assert "def add(a, b)" in app.screen.query_one("#inspector-text").text
+
+
+async def test_an_edit_of_two_files_puts_each_in_its_own_place(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    # The other file comes first: its text must never land in the open buffer.
+    reply = (
+        "notes.md\n<<<<<<< SEARCH\n=======\n# Notes\nadd() has type hints.\n>>>>>>> REPLACE\n\n"
+        "calc.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef add(a: int, b: int) -> int:\n>>>>>>> REPLACE\n"
+    )
+    scripted_server.add(Reply(events=chat_events([reply])))
+    app, path = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": scripted_server.url,
+                                      "models.edit.model": "scripted", "models.edit.context_window": "4096"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        code = app.query_one(CodeView)
+        code.selection = Selection((0, 0), (2, 0))
+        await pilot.press("ctrl+k")
+        assert await wait_for(lambda: isinstance(app.screen, InstructionDialog), pilot)
+        await pilot.press(*"add type hints and a note", "enter")
+        assert await wait_for(lambda: isinstance(app.screen, DiffReview), pilot, 20), app.query_one("#status").render()
+        diff = app.screen.query_one("#diff").text
+        assert "+++ b/notes.md" in diff and "+++ b/calc.py" in diff  # the review shows every file
+        assert not (tmp_path / "notes.md").exists()  # nothing written before it is accepted
+        await pilot.press("y")
+        await pilot.pause()
+        assert code.text == SOURCE.replace("def add(a, b):", "def add(a: int, b: int) -> int:")
+        assert (tmp_path / "notes.md").read_text() == "# Notes\nadd() has type hints.\n"
+        assert path.read_text() == SOURCE  # the buffer's file: in the buffer, not yet saved
+        await pilot.press("ctrl+z")  # one undo step
+        assert code.text == SOURCE
+
+
+async def test_an_edit_whose_other_file_changed_is_refused(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    reply = "notes.md\n<<<<<<< SEARCH\n=======\nnew\n>>>>>>> REPLACE\n\ncalc.py\n<<<<<<< SEARCH\nprint(add(1, 2))\n" \
+            "=======\nprint(add(2, 3))\n>>>>>>> REPLACE\n"
+    scripted_server.add(Reply(events=chat_events([reply])))
+    app, _ = make_app(tmp_path, **{"models.edit.provider": "openai", "models.edit.base_url": scripted_server.url,
+                                   "models.edit.model": "scripted", "models.edit.context_window": "4096"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+k")
+        await pilot.press(*"bump", "enter")
+        assert await wait_for(lambda: isinstance(app.screen, DiffReview), pilot, 20)
+        (tmp_path / "notes.md").write_text("written meanwhile\n")
+        await pilot.press("y")
+        await pilot.pause()
+        status = str(app.query_one("#status").render())
+        assert "notes.md" in status and "not applied" in status
+        assert app.query_one(CodeView).text == SOURCE
+    assert (tmp_path / "notes.md").read_text() == "written meanwhile\n"
