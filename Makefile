@@ -38,15 +38,16 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-# Build tools for llama-cpp-python; clangd so the C/C++ language-server tests run (they skip without it).
-APT_PACKAGES := cmake g++ git clangd
+# Build tools for llama-cpp-python; clangd so the C/C++ language-server tests run (they skip without it); tmux for
+# the TUI's crash-recovery test; Emacs 28 + eglot 1.9 as a real LSP client of `caret lsp`.
+APT_PACKAGES := cmake g++ git clangd tmux emacs-nox elpa-eglot
 
 $(BIN)/python:
-	@missing=""; for tool in $(APT_PACKAGES); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "caret: installing$$missing with apt-get"; \
-		apt-get install -y -q $$missing >/dev/null 2>&1 || \
-			{ apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; } || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; } || \
 			echo "caret: could not install$$missing; tests that need them will be skipped"; \
 	fi
 	$(PYTHON) -m venv $(VENV)

@@ -38,7 +38,7 @@ def run_lsp(argv: list[str]) -> int:
         return fail(str(exc))
     from lsp.server import serve
 
-    return serve(session)
+    return serve(session, tcp=args.tcp)
 
 
 def route(argv: list[str]) -> int:

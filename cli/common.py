@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,29 @@ def open_session(args: argparse.Namespace, default_root: Path | None = None) -> 
     return Session.open(root, flags=session_flags(args))
 
 
-def fail(message: str, code: int = 2) -> int:
+# Exit statuses every command keeps, so scripts can tell a failed model or edit from a mistyped command.
+EXIT_OK = 0
+EXIT_FAILED = 1  # the model or an edit failed; stderr names the file and why
+EXIT_USAGE = 2  # bad arguments, unreadable input, a bad config
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
+
+# CSI/OSC sequences and any other ESC: a model's text must not drive the user's terminal.
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
+
+
+def color_allowed(stream: object = None) -> bool:
+    """True when `stream` (stdout by default) is a terminal and NO_COLOR is unset: only then may output style."""
+    target = stream if stream is not None else sys.stdout
+    isatty = getattr(target, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def plain(text: str) -> str:
+    """`text` without terminal escape sequences (model output is printed as text, never as terminal commands)."""
+    return _ESCAPES.sub("", text) if "\x1b" in text else text
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
     """Print one `caret: ...` line on stderr and return the exit status."""
     print(f"caret: {message}", file=sys.stderr)
     return code

@@ -1,4 +1,8 @@
-"""`caret complete FILE:LINE:COL`: print the ghost text the editor would show there (1-based line and column)."""
+"""`caret complete FILE:LINE:COL`: print the ghost text the editor would show there (1-based line and column).
+
+A cold process has no KV cache to reuse: every prompt token is evaluated before the first answer token, so unless
+the user set `completion.prompt_tokens` (or `--budget`), a smaller prompt (COLD_PROMPT_TOKENS) is used;
+bench/RESULTS.md says what it costs in quality."""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ import json
 import sys
 from pathlib import Path
 
-from cli.common import fail, open_session, print_problems
+from cli.common import EXIT_FAILED, fail, open_session, plain, print_problems, session_flags
+from engine.config import load_config
 from engine.errors import ConfigError, FileError, ModelError, WorkspaceError
 from engine.files import read_document
 from engine.ghost import GhostTextRequest
 from engine.languages import language_for
+
+COLD_PROMPT_TOKENS = 768
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -20,7 +27,19 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("complete", help="print a ghost-text completion at FILE:LINE:COL (1-based)")
     parser.add_argument("location", help="FILE:LINE:COL; the column may be omitted (end of line)")
     parser.add_argument("--json", action="store_true", help="print a JSON object with timings and the prompt")
+    parser.add_argument("--budget", type=int, default=None, metavar="TOKENS",
+                        help=f"prompt budget (default: completion.prompt_tokens when set, else {COLD_PROMPT_TOKENS})")
     return parser
+
+
+def cold_budget(args: argparse.Namespace) -> int | None:
+    """The prompt budget to force for this one-shot process: `--budget`, else COLD_PROMPT_TOKENS unless the user's
+    configuration sets one; None to keep the configured value."""
+    if args.budget is not None:
+        return max(128, args.budget)
+    root = (args.workspace or Path.cwd()).resolve()
+    configured = load_config(root, flags=session_flags(args)).sources["completion.prompt_tokens"] != "default"
+    return None if configured else COLD_PROMPT_TOKENS
 
 
 def parse_location(location: str) -> tuple[Path, int | None, int | None]:
@@ -42,6 +61,8 @@ async def _complete(args: argparse.Namespace) -> int:
         path, line, column = parse_location(args.location)
     except ValueError as exc:
         return fail(str(exc))
+    if (budget := cold_budget(args)) is not None:
+        args.set = [*args.set, f"completion.prompt_tokens={budget}"]
     session = open_session(args)
     print_problems(session)
     try:
@@ -67,13 +88,15 @@ async def _complete(args: argparse.Namespace) -> int:
                           "prompt_tokens": result.prompt_tokens, "finish_reason": result.finish_reason,
                           "withheld": result.withheld}))
     else:
-        print(result.text)
+        print(plain(result.text))
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the ghost text at the location; exit 2 with one stderr line when it cannot."""
+    """Print the ghost text at the location; exit 1 when the model fails, 2 for bad input (one stderr line)."""
     try:
         return asyncio.run(_complete(args))
-    except (ModelError, FileError, WorkspaceError, ConfigError) as exc:
+    except ModelError as exc:
+        return fail(str(exc), EXIT_FAILED)
+    except (FileError, WorkspaceError, ConfigError) as exc:
         return fail(str(exc))

@@ -7,8 +7,8 @@ import asyncio
 import json
 import sys
 
-from cli.common import fail, open_session, print_problems, progress
-from engine.edit import EditError, EditRequest, apply_proposal, introduced_problems, propose_edit
+from cli.common import EXIT_FAILED, fail, open_session, print_problems, progress
+from engine.edit import EditError, EditRequest, ReplyNotApplied, apply_proposal, introduced_problems, propose_edit
 from engine.errors import ConfigError, FileConflict, FileError, ModelError, PromptTooLarge, WorkspaceError
 from engine.files import read_document
 from engine.inspect import describe_prompt
@@ -16,7 +16,8 @@ from engine.inspect import describe_prompt
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `caret edit` to the command parsers."""
-    parser = sub.add_parser("edit", help="edit lines of a file as instructed; prints a diff (--apply writes it)")
+    parser = sub.add_parser("edit", help="edit lines of a file as instructed; prints a diff (--apply writes it; "
+                            "a reply that changes several files writes all of them or none)")
     parser.add_argument("target", help="FILE, FILE:LINE or FILE:START-END (1-based, inclusive); FILE alone = all")
     parser.add_argument("instruction", help="what to change; '-' reads it from stdin")
     parser.add_argument("--apply", action="store_true", help="write the change (atomic; refuses if the file changed)")
@@ -77,8 +78,11 @@ async def _edit(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print (and with --apply, write) the proposed edit; exit 1 when --check finds new problems, 2 on errors."""
+    """Print (and with --apply, write all or none of) the proposed edit. Exit 1 when the model, its reply or the
+    write fails, or --check finds new problems; 2 for bad input (a missing file, a secret one, bad lines)."""
     try:
         return asyncio.run(_edit(args))
-    except (ModelError, FileError, FileConflict, WorkspaceError, ConfigError, EditError, PromptTooLarge) as exc:
+    except (ModelError, ReplyNotApplied, FileConflict) as exc:
+        return fail(str(exc), EXIT_FAILED)
+    except (FileError, WorkspaceError, ConfigError, EditError, PromptTooLarge) as exc:
         return fail(str(exc))

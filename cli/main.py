@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from cli import apply_cmd, chat_cmd, complete_cmd, config_cmd, doctor_cmd, edit_cmd, index_cmd
-from cli.common import add_session_flags
+from cli import (
+    apply_cmd,
+    bench_completions_cmd,
+    chat_cmd,
+    complete_cmd,
+    config_cmd,
+    doctor_cmd,
+    edit_cmd,
+    index_cmd,
+    stats_cmd,
+)
+from cli.common import EXIT_INTERRUPTED, add_session_flags, fail
 
 COMMANDS = {
     "apply": apply_cmd, "chat": chat_cmd, "complete": complete_cmd, "config": config_cmd, "edit": edit_cmd,
     "doctor": doctor_cmd, "index": index_cmd,
+    "bench-completions": bench_completions_cmd, "stats": stats_cmd,
 }
 
 
@@ -25,14 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMANDS.values():
         add_session_flags(module.add_parser(sub))
     lsp = sub.add_parser("lsp", help="run caret as a language server on stdio")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="serve one client over TCP instead of stdio (debugging)")
     add_session_flags(lsp)
     return parser
 
 
 def run_command(argv: list[str]) -> int:
-    """Run one headless command; the exit status (0 ok, 1 failed, 2 usage or input error)."""
+    """Run one headless command; the exit status (0 ok, 1 the model or an edit failed, 2 usage or input error,
+    130 interrupted)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help()
         return 0
-    return COMMANDS[args.command].run(args)
+    try:
+        return COMMANDS[args.command].run(args)
+    except KeyboardInterrupt:
+        return fail("interrupted", EXIT_INTERRUPTED)

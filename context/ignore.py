@@ -17,6 +17,8 @@ ALWAYS_SKIPPED_DIRS: frozenset[str] = frozenset({
 CARET_INDEX_DIR = ".caret/index"
 CARET_CONFIG_FILE = ".caret/config.toml"
 CARET_RECOVERY_DIR = ".caret/recovery"
+CARET_CHATS_DIR = ".caret/chats"  # saved chat sessions (engine/chat_sessions.py)
+_CARET_DIRS = (CARET_INDEX_DIR, CARET_RECOVERY_DIR, CARET_CHATS_DIR)
 IGNORE_FILES: tuple[str, ...] = (".gitignore", ".caretignore")
 
 _SECRET_GLOBS: tuple[str, ...] = (
@@ -89,7 +91,7 @@ class IgnoreRules:
     def ignored_entry(self, rel_path: str, is_dir: bool) -> bool:
         """Whether this entry itself is ignored (its parents are assumed not to be)."""
         name = rel_path.rsplit("/", 1)[-1]
-        if is_dir and (name in ALWAYS_SKIPPED_DIRS or rel_path in (CARET_INDEX_DIR, CARET_RECOVERY_DIR)):
+        if is_dir and (name in ALWAYS_SKIPPED_DIRS or rel_path in _CARET_DIRS):
             return True
         if not is_dir and rel_path == CARET_CONFIG_FILE:
             return True  # it may hold an API key: never indexed, never retrieved

@@ -1,5 +1,6 @@
 """caret's one table of languages: detection (file name, extension, shebang), LSP languageIds, the
-tree-sitter grammars caret bundles, and the name Textual highlights a language under.
+tree-sitter grammars caret bundles, the name Textual highlights a language under, its line-comment prefix and
+indentation.
 
 Everything else that needs to know about a language (the engine's language-server specs, the TUI's
 highlighting) reads it from here.
@@ -31,6 +32,8 @@ class LanguageInfo:
     lsp_ids: Mapping[str, str] = field(default_factory=dict)  # per-extension exceptions: {".jsx": "javascriptreact"}
     grammar: tuple[str, str] | None = None  # tree-sitter grammar: (module, factory function)
     highlight: str | None = None  # the language name Textual's TextArea highlights, if Textual ships it
+    comment: str = ""  # line-comment prefix ("#", "//"); "" when the language has none
+    indent: int = 4  # spaces per indentation level; 0 means the language indents with tabs
 
     def lsp_id_for(self, extension: str) -> str:
         return self.lsp_ids.get(extension, self.lsp_id or self.name)
@@ -38,40 +41,41 @@ class LanguageInfo:
 
 LANGUAGES: tuple[LanguageInfo, ...] = (
     LanguageInfo("python", (".py", ".pyi", ".pyw"), interpreters=("python", "pypy"),
-                 grammar=("tree_sitter_python", "language"), highlight="python"),
+                 grammar=("tree_sitter_python", "language"), highlight="python", comment="#"),
     LanguageInfo("javascript", (".js", ".mjs", ".cjs", ".jsx"), interpreters=("node", "nodejs", "bun"),
                  lsp_ids={".jsx": "javascriptreact"}, grammar=("tree_sitter_javascript", "language"),
-                 highlight="javascript"),
+                 highlight="javascript", comment="//", indent=2),
     LanguageInfo("typescript", (".ts", ".mts", ".cts"), interpreters=("deno", "ts-node", "tsx"),
-                 grammar=("tree_sitter_typescript", "language_typescript")),
-    LanguageInfo("tsx", (".tsx",), lsp_id="typescriptreact", grammar=("tree_sitter_typescript", "language_tsx")),
-    LanguageInfo("go", (".go",), grammar=("tree_sitter_go", "language"), highlight="go"),
-    LanguageInfo("rust", (".rs",), grammar=("tree_sitter_rust", "language"), highlight="rust"),
-    LanguageInfo("c", (".c", ".h"), grammar=("tree_sitter_c", "language")),
+                 grammar=("tree_sitter_typescript", "language_typescript"), comment="//", indent=2),
+    LanguageInfo("tsx", (".tsx",), lsp_id="typescriptreact", grammar=("tree_sitter_typescript", "language_tsx"),
+                 comment="//", indent=2),
+    LanguageInfo("go", (".go",), grammar=("tree_sitter_go", "language"), highlight="go", comment="//", indent=0),
+    LanguageInfo("rust", (".rs",), grammar=("tree_sitter_rust", "language"), highlight="rust", comment="//"),
+    LanguageInfo("c", (".c", ".h"), grammar=("tree_sitter_c", "language"), comment="//"),
     LanguageInfo("cpp", (".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp", ".inl"),
-                 grammar=("tree_sitter_cpp", "language")),
-    LanguageInfo("java", (".java",), grammar=("tree_sitter_java", "language"), highlight="java"),
+                 grammar=("tree_sitter_cpp", "language"), comment="//"),
+    LanguageInfo("java", (".java",), grammar=("tree_sitter_java", "language"), highlight="java", comment="//"),
     LanguageInfo("bash", (".sh", ".bash", ".zsh"), interpreters=("sh", "bash", "zsh", "dash"), lsp_id="shellscript",
-                 highlight="bash"),
-    LanguageInfo("ruby", (".rb",), interpreters=("ruby",)),
-    LanguageInfo("perl", interpreters=("perl",)),
-    LanguageInfo("php", (".php",), interpreters=("php",)),
-    LanguageInfo("csharp", (".cs",)),
-    LanguageInfo("kotlin", (".kt",)),
-    LanguageInfo("swift", (".swift",)),
-    LanguageInfo("scala", (".scala",)),
-    LanguageInfo("lua", (".lua",), interpreters=("lua",)),
-    LanguageInfo("json", (".json",), highlight="json"),
-    LanguageInfo("toml", (".toml",), highlight="toml"),
-    LanguageInfo("yaml", (".yaml", ".yml"), highlight="yaml"),
-    LanguageInfo("markdown", (".md", ".markdown"), highlight="markdown"),
-    LanguageInfo("html", (".html", ".htm"), highlight="html"),
-    LanguageInfo("css", (".css",), highlight="css"),
-    LanguageInfo("sql", (".sql",), highlight="sql"),
+                 highlight="bash", comment="#"),
+    LanguageInfo("ruby", (".rb",), interpreters=("ruby",), comment="#"),
+    LanguageInfo("perl", interpreters=("perl",), comment="#"),
+    LanguageInfo("php", (".php",), interpreters=("php",), comment="//"),
+    LanguageInfo("csharp", (".cs",), comment="//"),
+    LanguageInfo("kotlin", (".kt",), comment="//"),
+    LanguageInfo("swift", (".swift",), comment="//"),
+    LanguageInfo("scala", (".scala",), comment="//"),
+    LanguageInfo("lua", (".lua",), interpreters=("lua",), comment="--"),
+    LanguageInfo("json", (".json",), highlight="json", indent=2),
+    LanguageInfo("toml", (".toml",), highlight="toml", comment="#"),
+    LanguageInfo("yaml", (".yaml", ".yml"), highlight="yaml", comment="#", indent=2),
+    LanguageInfo("markdown", (".md", ".markdown"), highlight="markdown", indent=2),
+    LanguageInfo("html", (".html", ".htm"), highlight="html", indent=2),
+    LanguageInfo("css", (".css",), highlight="css", indent=2),
+    LanguageInfo("sql", (".sql",), highlight="sql", comment="--"),
     LanguageInfo("xml", (".xml",), highlight="xml"),
-    LanguageInfo("make", filenames=("Makefile", "makefile", "GNUmakefile"), lsp_id="makefile"),
-    LanguageInfo("dockerfile", filenames=("Dockerfile",)),
-    LanguageInfo("cmake", filenames=("CMakeLists.txt",)),
+    LanguageInfo("make", filenames=("Makefile", "makefile", "GNUmakefile"), lsp_id="makefile", comment="#", indent=0),
+    LanguageInfo("dockerfile", filenames=("Dockerfile",), comment="#"),
+    LanguageInfo("cmake", filenames=("CMakeLists.txt",), comment="#"),
 )  # fmt: skip
 
 _BY_NAME: dict[str, LanguageInfo] = {info.name: info for info in LANGUAGES}

@@ -7,31 +7,31 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DirectoryTree, Footer, Static
 
-from editor.buffer_guard import BufferGuard
+from editor.buffer_guard import BufferGuard, reload_background_buffers
+from editor.buffers import Buffer, BufferManager, TabBar
+from editor.chat_flow import ask_chat
 from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
 from editor.dialogs import ConfirmDialog
-from editor.inline_edit import InstructionDialog, review_proposal
+from editor.editing import EditorArea
+from editor.find import FindBar, GoToLine, parse_line_target
+from editor.ghost_flow import request_ghost_text
+from editor.inline_edit import ask_inline_edit
 from editor.inspector import PromptInspector
 from editor.recovery import RecoveryKeeper, offer_recovery
 from editor.status import EngineEvent, status_text
-from engine.chat import ChatRequest, prepare_chat, stream_answer
 from engine.chat import Message as ChatMessage  # textual's Message is another thing
-from engine.edit import EditError, EditRequest, introduced_problems, propose_edit
 from engine.edit_apply import text_replacement
-from engine.errors import ModelError, PromptTooLarge, WorkspaceError
+from engine.errors import WorkspaceError
 from engine.events import Event, FileChangedOnDisk
 from engine.files import FileError, OpenedFile, read_document
-from engine.ghost import GhostTextRequest
-from engine.inspect import describe_prompt
-from engine.languages import highlight_language, language_for
 from engine.session import Session
 
 
@@ -46,22 +46,25 @@ class CaretApp(App[None]):
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
         Binding("ctrl+p", "find_file", "Files", priority=True),
         Binding("ctrl+w", "close_file", "Close", priority=True, show=False),
+        Binding("ctrl+n", "new_buffer", "New", priority=True, show=False),
+        Binding("ctrl+tab,ctrl+pagedown", "next_buffer", "Next tab", priority=True, show=False),
+        Binding("ctrl+shift+tab,ctrl+pageup", "next_buffer(-1)", "Previous tab", priority=True, show=False),
         Binding("ctrl+shift+p", "command_palette", "Commands", show=False),
         Binding("ctrl+l", "toggle_chat", "Chat", priority=True),
         Binding("ctrl+k", "inline_edit", "Edit", priority=True),
         Binding("f2", "inspect_prompt", "Prompt"),
+        Binding("ctrl+f", "find", "Find", priority=True, show=False),
+        Binding("ctrl+h,ctrl+r", "replace", "Replace", priority=True, show=False),  # terminals send Ctrl+H as ⌫
+        Binding("ctrl+g", "go_to_line", "Go to line", priority=True, show=False),
     ]
 
     def __init__(self, session: Session, open_path: Path | None = None) -> None:
         super().__init__()
         self.session = session
         self._initial = open_path
-        self.opened: OpenedFile | None = None
-        self._saved_text = ""
         self._debounce: Timer | None = None
-        self._language: str | None = None  # of the open file, detected once on open
-        self._last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
-        self._history: list[ChatMessage] = []
+        self.last_prompt: tuple[str, str] | None = None  # (title, report) for the inspector
+        self._history: list[ChatMessage] = []  # the conversation so far (chat_flow.py), sent with the next question
         self._unsubscribe: Callable[[], None] | None = None
         self.guard = BufferGuard(self)  # asks before unsaved work is replaced; saves through conflicts
         self.keeper = RecoveryKeeper(self)  # keeps unsaved work in .caret/recovery/ for a crash
@@ -70,13 +73,17 @@ class CaretApp(App[None]):
         with Horizontal():
             yield DirectoryTree(self.session.root, id="files")
             with Vertical(id="main"):
-                yield CodeView("", id="code")
+                yield TabBar(id="tabs")
+                with Vertical(id="buffers"):
+                    yield CodeView("", id="code")
+                yield FindBar(lambda: self.code, id="find")
                 yield Static("", id="status")
             yield ChatPanel(id="chat")
         yield GhostTail("", id="ghost-tail")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.buffers = BufferManager(self.query_one("#buffers", Vertical), self.query_one(TabBar), self.code)
         self.sub_title = str(self.session.root)
         # Subscribed on the app's loop: events from the engine's worker threads arrive here too.
         self._unsubscribe = self.session.subscribe(self._post_engine_event)
@@ -97,8 +104,19 @@ class CaretApp(App[None]):
     # -- status --
     @property
     def code(self) -> CodeView:
-        """The editor widget."""
-        return self.query_one(CodeView)
+        """The active buffer's editor widget."""
+        buffers: BufferManager | None = getattr(self, "buffers", None)
+        return buffers.active.view if buffers is not None else self.query_one(CodeView)
+
+    @property
+    def buffer(self) -> Buffer:
+        """The active buffer."""
+        return self.buffers.active
+
+    @property
+    def opened(self) -> OpenedFile | None:
+        """The active buffer's file; None for an untitled buffer."""
+        return self.buffers.active.opened
 
     def set_status(self, text: str) -> None:
         """Show one line in the status line."""
@@ -116,6 +134,7 @@ class CaretApp(App[None]):
     def _engine_event(self, message: EngineEvent) -> None:
         event = message.event
         if isinstance(event, FileChangedOnDisk):
+            reload_background_buffers(self, event)
             self.guard.disk_changed(event)
         elif text := status_text(event):
             self.set_status(text)
@@ -123,7 +142,7 @@ class CaretApp(App[None]):
     @property
     def dirty(self) -> bool:
         """True when the buffer has edits not saved yet."""
-        return self.opened is not None and self.code.text != self._saved_text
+        return self.opened is not None and self.buffer.dirty
 
     @property
     def rel_path(self) -> str:
@@ -132,20 +151,24 @@ class CaretApp(App[None]):
 
     # -- files --
     def open_file(self, path: Path, then: Callable[[], None] | None = None) -> None:
-        """Open `path` in the code view, asking first (Save / Discard / Cancel) when the buffer has unsaved work;
-        then run `then`. A refused file (outside, binary...) is one status line and the buffer stays."""
+        """Open `path` in a tab (the one it is already open in, with its unsaved edits, or a new one); then run
+        `then`. A refused file (outside, binary...) is one status line and the buffers stay as they are."""
         opened = self._read(path)
         if opened is None:
             return
-        if self.opened is not None and opened.path.resolve() == self.opened.path.resolve():
-            self.code.focus()  # already open: its unsaved edits stay
-            if then is not None:
-                then()
+        index = self.buffers.find(opened.path)
+        if index is not None:
+            self.switch_buffer(index)
         else:
-            self.guard.leave(partial(self._show, opened, then))
+            self.keeper.flush()  # the buffer being left keeps its recovery copy
+            if not self.buffer.blank:
+                self.buffers.add()
+            self._show(opened)
+        if then is not None:
+            then()
 
     def load_file(self, path: Path) -> None:
-        """(Re)load `path` into the code view without asking: for a reload that the user chose."""
+        """(Re)load `path` into the active buffer without asking: for a reload that the user chose."""
         opened = self._read(path)
         if opened is not None:
             self._show(opened)
@@ -158,40 +181,58 @@ class CaretApp(App[None]):
             self.report(str(exc))
             return None
 
-    def _show(self, opened: OpenedFile, then: Callable[[], None] | None = None) -> None:
+    def _show(self, opened: OpenedFile) -> None:
         self.keeper.cancel()  # a countdown for the buffer being replaced must not touch this file's copy
-        self.opened = opened
-        self._saved_text = opened.text
-        code = self.code
-        first_line = opened.text.split("\n", 1)[0]
-        self._language = language_for(opened.path, first_line)
-        code.language = highlight_language(opened.path, first_line)
-        code.load_text(opened.text)
-        code.show_ghost_text("")
-        code.focus()
+        buffer = self.buffer
+        buffer.load(opened)
+        self.buffers.refresh_bar()
+        self.code.focus()
         rel = self.rel_path
         self.set_status(rel)
         # Evaluate the file into the model's KV cache while the user reads it: the first suggestion then costs
         # only the text after the edit (35 ms to the first token instead of ~1 s on a 3 KB file).
-        self.run_worker(self.session.prefill(rel, opened.text, self._language), group="ghost", exclusive=True)
-        if then is not None:
-            then()
+        self.run_worker(self.session.prefill(rel, opened.text, buffer.language), group="ghost", exclusive=True)
+
+    def switch_buffer(self, index: int) -> None:
+        """Show the tab at `index`: its text, undo history, cursor and scroll as it was left."""
+        self.keeper.flush()
+        self.session.cancel_ghost_text()
+        self.buffers.activate(index)
+        self.code.focus()
+        self.set_status(self.rel_path or "untitled")
+
+    def action_switch_buffer(self, index: int) -> None:
+        """A click on a tab."""
+        self.switch_buffer(index)
+
+    def action_next_buffer(self, step: int = 1) -> None:
+        """The next (or, with -1, previous) tab."""
+        self.switch_buffer(self.buffers.index + step)
+
+    def action_new_buffer(self) -> None:
+        """A new untitled buffer in its own tab (Ctrl+S asks where to save it)."""
+        self.keeper.flush()
+        self.buffers.add()
+        self.code.focus()
+        self.set_status("untitled: Ctrl+S asks for a file name")
 
     def mark_saved(self, saved: OpenedFile) -> None:
         """The buffer was written to disk as `saved`: clean now, its recovery copy gone, the engine told."""
         self.keeper.discard()
-        self.opened = saved
-        self._saved_text = saved.text
+        buffer = self.buffer
+        buffer.opened, buffer.saved_text = saved, saved.text
+        self.buffers.refresh_bar()
         rel = self.rel_path
-        self.run_worker(self.session.buffer_saved(rel, self._saved_text), group="sync")
+        self.run_worker(self.session.buffer_saved(rel, saved.text), group="sync")
         self.set_status(f"saved {rel}")
 
     def mark_missing(self) -> None:
         """The open file is gone from disk: the buffer holds the only copy (unsaved), and Ctrl+S writes it anew."""
         if self.opened is None:
             return
-        self.opened = replace(self.opened, snapshot=None)  # "absent" is now the disk state saves check against
-        self._saved_text = ""
+        buffer = self.buffer
+        buffer.opened = replace(self.opened, snapshot=None)  # "absent" is now the disk state saves check against
+        buffer.saved_text = ""
         self.keeper.edited()
 
     def replace_text(self, text: str) -> None:
@@ -217,29 +258,34 @@ class CaretApp(App[None]):
         self.guard.save()
 
     def action_close_file(self) -> None:
-        """Close the open file, asking first (Save / Discard / Cancel) when it has unsaved work."""
-        if self.opened is not None:
+        """Close the active tab, asking first (Save / Discard / Cancel) when it has unsaved work."""
+        if self.opened is not None or len(self.buffers) > 1:
             self.guard.leave(self._close)
 
     def _close(self) -> None:
         self.keeper.discard()
-        name = self.opened.path.name if self.opened else ""
-        self.opened, self._saved_text, self._language = None, "", None
-        self.code.load_text("")
-        self.code.show_ghost_text("")
-        self.query_one(DirectoryTree).focus()
+        name = self.buffer.title
+        self.session.cancel_ghost_text()
+        remaining = self.buffers.remove_active()
+        if remaining.blank:
+            self.query_one(DirectoryTree).focus()
+        else:
+            self.code.focus()
         self.set_status(f"closed {name}")
 
     def action_quit_safely(self) -> None:
-        """Quit, asking first when there is unsaved work."""
-        if not self.dirty:
+        """Quit, asking first when there is unsaved work in any tab."""
+        unsaved = [buffer.title for buffer in self.buffers if buffer.dirty]
+        if not unsaved:
             self._exit_now()
             return
-        name = self.opened.path.name if self.opened else "the file"
+        name = ", ".join(unsaved)
 
         def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                self.keeper.discard()  # a deliberate discard: nothing to offer at the next start
+                for number in range(len(self.buffers)):  # a deliberate discard: nothing to offer at the next start
+                    self.buffers.activate(number)
+                    self.keeper.discard()
                 self._exit_now()
 
         self.push_screen(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?"), answered)
@@ -255,6 +301,7 @@ class CaretApp(App[None]):
     @on(CodeView.UserEdited)
     def _user_edited(self) -> None:
         self.keeper.edited()
+        self.buffers.mark_edited()
         self.session.cancel_ghost_text()
         if self._debounce is not None:
             self._debounce.stop()
@@ -263,50 +310,43 @@ class CaretApp(App[None]):
         if self.code.ghost_text:
             return  # the user is typing through a suggestion: keep it
         delay = self.session.config["completion.debounce_ms"] / 1000
-        self._debounce = self.set_timer(delay, self._request_ghost_text)
+        self._debounce = self.set_timer(delay, partial(request_ghost_text, self))
 
-    def _request_ghost_text(self) -> None:
+    # -- find, go to line, Escape --
+    def action_find(self) -> None:
+        """Find in the open file (Enter / F3 next, Shift+F3 previous, Alt+C case, Alt+R regex)."""
+        self.query_one(FindBar).open()
+
+    def action_replace(self) -> None:
+        """Find and replace in the open file (Enter replaces one, Alt+A all)."""
+        self.query_one(FindBar).open(replace=True)
+
+    def action_go_to_line(self) -> None:
+        """Ask for a line (or line:column) and move the cursor there."""
         code = self.code
-        if self.opened is None or not code.selection.is_empty:
-            return
-        line, column = code.cursor_location
-        rel, text = self.session.relative_path(self.opened.path), code.text  # each is work: once a keystroke
-        self.session.buffer_changed(rel, text)
-        request = GhostTextRequest(path=rel, text=text, line=line, column=column, language=self._language)
-        self._fetch_ghost_text(request)
 
-    @work(exclusive=True, group="ghost")
-    async def _fetch_ghost_text(self, request: GhostTextRequest) -> None:
-        code = self.code
+        def answered(text: str | None) -> None:
+            target = parse_line_target(text or "", code.document.line_count)
+            if target is not None:
+                code.move_cursor(target, center=True)
+            code.focus()
 
-        def partial(text: str) -> None:
-            if code.text == request.text and code.cursor_location == (request.line, request.column):
-                code.show_ghost_text(text)
+        self.push_screen(GoToLine(code.document.line_count), answered)
 
-        try:
-            result = await self.session.complete(request, on_partial=partial)
-        except ModelError as exc:
-            self.set_status(str(exc))
-            return
-        if result.withheld:
-            self.set_status(result.withheld)  # a secret or ignored file: nothing was sent, and the user is told
-            return
-        if result.rendered is not None:
-            model = self.session.config.model("completion").model
-            self._last_prompt = (f"ghost text for {request.path}", describe_prompt(result.rendered, model=model))
-        # Show it only if the buffer and cursor are where they were when we asked.
-        if code.text == request.text and code.cursor_location == (request.line, request.column):
-            code.show_ghost_text(result.text)
-            if result.text:
-                self.set_status(f"ghost text {result.elapsed_ms:.0f} ms · Tab accepts, Esc dismisses")
+    @on(EditorArea.Escaped)
+    def _escaped(self) -> None:
+        """Escape in the code: it closes the find bar when open; with nothing to dismiss the focus stays put."""
+        bar = self.query_one(FindBar)
+        if bar.has_class("-open"):
+            bar.action_close()
 
     # -- prompt inspector --
     def action_inspect_prompt(self) -> None:
         """Show the last prompt sent to a model, and what was dropped from it."""
-        if self._last_prompt is None:
+        if self.last_prompt is None:
             self.set_status("no prompt sent yet")
             return
-        self.push_screen(PromptInspector(*self._last_prompt))
+        self.push_screen(PromptInspector(*self.last_prompt))
 
     # -- chat --
     def action_toggle_chat(self) -> None:
@@ -320,63 +360,9 @@ class CaretApp(App[None]):
 
     @on(ChatPanel.Asked)
     def _chat_asked(self, event: ChatPanel.Asked) -> None:
-        code = self.code
-        path = self.session.relative_path(self.opened.path) if self.opened else None
-        request = ChatRequest(
-            event.question, tuple(self._history), current_file=path, current_text=code.text if path else None,
-            cursor_line=code.cursor_location[0] if path else None,
-        )
-        self._answer(request)
-
-    @work(exclusive=True, group="chat")
-    async def _answer(self, request: ChatRequest) -> None:
-        panel = self.query_one(ChatPanel)
-        try:
-            prepared = await prepare_chat(self.session, request)
-            self._last_prompt = ("chat", describe_prompt(prepared.rendered, prepared.notes, prepared.model.name))
-            for note in prepared.notes:
-                panel.append(f"(note: {note})\n")
-            parts: list[str] = []
-            async for delta in stream_answer(prepared):
-                parts.append(delta)
-                panel.append(delta)
-        except (ModelError, PromptTooLarge) as exc:
-            panel.append(f"\n[error] {exc}\n")
-            return
-        panel.append("\n")
-        self._history += [ChatMessage("user", request.message), ChatMessage("assistant", "".join(parts))]
+        ask_chat(self, event.question)
 
     # -- inline edit --
     def action_inline_edit(self) -> None:
         """Ask for an instruction and propose an edit of the selected lines, reviewed as a diff."""
-        if self.opened is None:
-            self.set_status("open a file first")
-            return
-        code = self.code
-        first, last = sorted((code.selection.start[0], code.selection.end[0]))
-        if code.selection.end[1] == 0 and last > first:
-            last -= 1  # a selection ending at a line's start does not include that line
-        where = f"lines {first + 1}-{last + 1}" if last > first else f"line {first + 1}"
-        rel = self.session.relative_path(self.opened.path)
-
-        def asked(instruction: str | None) -> None:
-            if instruction:
-                self._propose(EditRequest(rel, instruction, first, last + 1, text=code.text))
-
-        self.push_screen(InstructionDialog(where), asked)
-
-    @work(exclusive=True, group="edit")
-    async def _propose(self, request: EditRequest) -> None:
-        self.set_status(f"asking the model: {request.instruction}")
-        try:
-            prepared, proposal = await propose_edit(self.session, request)
-        except (ModelError, EditError, FileError, PromptTooLarge) as exc:
-            self.set_status(str(exc))
-            return
-        self._last_prompt = ("inline edit", describe_prompt(prepared.rendered, prepared.notes, prepared.model.name))
-        if not proposal.edits:
-            self.set_status("the model proposed no change")
-            return
-        notes = list(proposal.notes)
-        notes += [f"introduces {problem}" for problem in await introduced_problems(self.session, proposal, 3.0)]
-        review_proposal(self, request, proposal, notes)
+        ask_inline_edit(self)

@@ -144,3 +144,25 @@ class BufferGuard:
         elif not self.asking:
             self.reload()
             app.set_status(f"reloaded {name}: it changed on disk")
+
+
+def reload_background_buffers(app: CaretApp, change: FileChangedOnDisk) -> None:
+    """A file changed on disk that is open in a tab other than the active one: a clean buffer reloads (cursor
+    kept); a dirty one is left for Ctrl+S, which asks Reload / Overwrite then."""
+    active = app.buffer
+    for buffer in app.buffers:
+        if buffer is active or buffer.opened is None:
+            continue
+        rel = app.session.relative_path(buffer.opened.path)
+        if rel not in (change.path, change.old_path) or not changed_on_disk(buffer.opened.path, buffer.opened.snapshot):
+            continue
+        if buffer.dirty or not buffer.opened.path.exists():
+            app.set_status(f"{buffer.title} changed on disk; your unsaved edits in its tab are kept")
+            continue
+        try:
+            opened = read_document(buffer.opened.path)
+        except FileError:
+            continue
+        cursor = buffer.view.cursor_location
+        buffer.load(opened)
+        buffer.view.move_cursor(cursor)

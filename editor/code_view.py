@@ -1,7 +1,7 @@
 """The code editor widget: a TextArea that shows ghost text at the cursor and accepts it as one undo step.
 
 Textual's `TextArea.suggestion` draws one line at the cursor; the lines after it are drawn by a dimmed overlay
-just below the cursor (`GhostTail`), so multi-line suggestions stay readable without shifting the buffer.
+just below the cursor (`GhostTail`), clipped to the code view so it never covers the status line or the footer.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from typing import Any, Literal
 from textual import events
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 from textual.widgets.text_area import Edit, EditResult, Selection
+
+from editor.editing import EditorArea
 
 _WORD = re.compile(r"\s*[\w]+|\s*[^\w\s]+|\s+")
 
@@ -42,8 +44,15 @@ class GhostTail(Static):
     """
 
 
-class CodeView(TextArea):
-    """TextArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
+def clip_lines(text: str, rows: int, columns: int) -> str:
+    """At most `rows` lines of `text`, each cut to `columns` characters: the part of the ghost tail that fits."""
+    if rows <= 0 or columns <= 0:
+        return ""
+    return "\n".join(line[:columns] for line in text.split("\n")[:rows])
+
+
+class CodeView(EditorArea):
+    """EditorArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
 
     class GhostAccepted(Message):
         """The user accepted `text` of the ghost text (Tab: all of it; Ctrl+Right: a word)."""
@@ -77,7 +86,10 @@ class CodeView(TextArea):
         return self._ghost
 
     def show_ghost_text(self, text: str) -> None:
-        """Show `text` as ghost text at the cursor (its first line inline, the rest under it)."""
+        """Show `text` as ghost text at the cursor (its first line inline, the rest under it); never over a
+        selection (what would Tab do to it?)."""
+        if text and not self.selection.is_empty:
+            text = ""
         self._ghost = text
         self._ghost_at = self.cursor_location
         self.suggestion = text.split("\n", 1)[0]
@@ -104,8 +116,13 @@ class CodeView(TextArea):
             self.call_after_refresh(self._update_tail)
             return
         _, y = self.cursor_screen_offset
-        tail.update(Content(rest))  # plain text: keep its indentation, never read it as markup
-        tail.styles.offset = (region.x + self.gutter_width, y + 1)
+        x = region.x + self.gutter_width
+        shown = clip_lines(rest, region.bottom - (y + 1), region.right - x)
+        if not shown:
+            tail.display = False
+            return
+        tail.update(Content(shown))  # plain text: keep its indentation, never read it as markup
+        tail.styles.offset = (x, y + 1)
         tail.display = True
 
     # -- editing --
@@ -169,7 +186,7 @@ class CodeView(TextArea):
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)
-        if self._ghost and selection.end != self._ghost_at:
+        if self._ghost and (selection.end != self._ghost_at or not selection.is_empty):
             self.show_ghost_text("")  # the cursor moved away: the suggestion no longer applies
         else:
             self._update_tail()

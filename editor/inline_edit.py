@@ -12,9 +12,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
-from engine.edit import EditProposal, EditRequest, FileEdit, apply_proposal
-from engine.errors import WorkspaceError
+from engine.edit import (
+    EditError,
+    EditProposal,
+    EditRequest,
+    FileEdit,
+    apply_proposal,
+    introduced_problems,
+    propose_edit,
+)
+from engine.errors import ModelError, PromptTooLarge, WorkspaceError
 from engine.files import FileError
+from engine.inspect import describe_prompt
 from engine.session import Session
 
 if TYPE_CHECKING:
@@ -131,3 +140,40 @@ def review_proposal(app: CaretApp, request: EditRequest, proposal: EditProposal,
         app.set_status("; ".join(parts))
 
     app.push_screen(DiffReview(f"Proposed edit: {request.instruction}", proposal.diff, notes), reviewed)
+
+
+def ask_inline_edit(app: CaretApp) -> None:
+    """Ask for an instruction and propose an edit of the selected lines (or the cursor's), reviewed as a diff."""
+    if app.opened is None:
+        app.set_status("open a file first")
+        return
+    code = app.code
+    first, last = sorted((code.selection.start[0], code.selection.end[0]))
+    if code.selection.end[1] == 0 and last > first:
+        last -= 1  # a selection ending at a line's start does not include that line
+    where = f"lines {first + 1}-{last + 1}" if last > first else f"line {first + 1}"
+    rel = app.session.relative_path(app.opened.path)
+
+    def asked(instruction: str | None) -> None:
+        if instruction:
+            request = EditRequest(rel, instruction, first, last + 1, text=code.text)
+            app.run_worker(propose(app, request), group="edit", exclusive=True)
+
+    app.push_screen(InstructionDialog(where), asked)
+
+
+async def propose(app: CaretApp, request: EditRequest) -> None:
+    """Ask the model for the edit, then show it for review with the problems it would introduce."""
+    app.set_status(f"asking the model: {request.instruction}")
+    try:
+        prepared, proposal = await propose_edit(app.session, request)
+    except (ModelError, EditError, FileError, PromptTooLarge) as exc:
+        app.set_status(str(exc))
+        return
+    app.last_prompt = ("inline edit", describe_prompt(prepared.rendered, prepared.notes, prepared.model.name))
+    if not proposal.edits:
+        app.set_status("the model proposed no change")
+        return
+    notes = list(proposal.notes)
+    notes += [f"introduces {problem}" for problem in await introduced_problems(app.session, proposal, 3.0)]
+    review_proposal(app, request, proposal, notes)

@@ -43,6 +43,7 @@ class RecoveryKeeper:
         if app.opened is None:
             return
         rel, store = app.rel_path, app.session.recovery
+        app.buffers.refresh_bar()  # an edit undone back to the saved text loses its unsaved mark
         try:
             if app.dirty:
                 store.keep(rel, app.code.text)
@@ -52,6 +53,11 @@ class RecoveryKeeper:
             if not self._failed:
                 self._failed = True
                 app.set_status(f"cannot keep a recovery copy of {rel}: {exc.strerror or exc}")
+
+    def flush(self) -> None:
+        """Keep the buffer now if its countdown is running: it is about to stop being the active one."""
+        if self._timer is not None:
+            self.keep_now()
 
     def cancel(self) -> None:
         """Stop the countdown, if any (the buffer is being replaced)."""

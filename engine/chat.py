@@ -9,6 +9,7 @@ from engine.gather import crawl_mentioned_docs, gather_for_chat
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelStream
 from prompts import ChatPromptInput, Message, RenderResult, chat_prompt, render
+from prompts.items import ContextItem, ContextKind
 
 __all__ = ["ChatRequest", "Message", "PreparedChat", "prepare_chat", "stream_answer"]
 
@@ -23,6 +24,7 @@ class ChatRequest:
     current_text: str | None = None  # the buffer, unsaved edits included
     cursor_line: int | None = None
     open_files: tuple[str, ...] = ()
+    selection: tuple[int, int] | None = None  # lines [start, end) of current_file the user selected
 
 
 @dataclass
@@ -57,6 +59,8 @@ async def prepare_chat(
         lsp_budget_s=session.config["lsp.chat_budget_ms"] / 1000,
         repo_map_tokens=max(256, window // 8),
         count_tokens=model.count_tokens,
+        selection=request.selection,
+        extra=[*session.recent_edit_items(), *diagnostic_items(session, request.current_file)],
     )
     tree = chat_prompt(
         ChatPromptInput(
@@ -69,6 +73,20 @@ async def prepare_chat(
     rendered = render(tree, window, model.count_tokens)
     messages = tuple(rendered.messages or ())
     return PreparedChat(model, messages, rendered, gathered.notes, answer_tokens)
+
+
+def diagnostic_items(session: Session, path: str | None) -> list[ContextItem]:
+    """The problems the language server already reported for the open file (no waiting: chat never blocks on it)."""
+    pool = session._lsp  # only a pool already started has diagnostics; never start servers for this
+    if pool is None or path is None or not session.may_send(path):
+        return []
+    found = pool.diagnostics(str(session.root / path))
+    if not found:
+        return []
+    text = "\n".join(f"line {d.range.start.line + 1}: {d.message}" + (f" ({d.source})" if d.source else "")
+                     for d in found[:20])
+    return [ContextItem(path=path, text=text, kind=ContextKind.DIAGNOSTIC, source="language server",
+                        label=f"{path}: {len(found)} problem{'s' if len(found) != 1 else ''}")]
 
 
 def stream_answer(prepared: PreparedChat, temperature: float = 0.3, max_tokens: int | None = None) -> ModelStream:

@@ -47,6 +47,8 @@ SCHEMA: dict[str, Setting] = {
     **_model_settings("completion", "gemma-3-270m"),
     "local.threads": Setting(int, 0, "llama.cpp threads; 0 = all cores"),
     "local.context_size": Setting(int, 4096, "llama.cpp context size in tokens"),
+    "local.prompt_lookup": Setting(str, "auto", "prompt-lookup speculative decoding for local chat and edit models "
+                                   "(auto: as bench/edit_speed.py measured best)", ("auto", "on", "off")),
     "completion.enabled": Setting(bool, True, "ghost text while typing"),
     "completion.debounce_ms": Setting(int, 60, "quiet time after a keystroke before asking the model"),
     "completion.max_tokens": Setting(int, 48, "longest ghost text, in tokens"),
@@ -54,9 +56,14 @@ SCHEMA: dict[str, Setting] = {
     "completion.prompt_tokens": Setting(int, 2048, "ghost-text prompt budget (a file this size is prefilled whole)"),
     "chat.answer_tokens": Setting(int, 1024, "longest chat answer, in tokens (at most a quarter of the window)"),
     "edit.answer_tokens": Setting(int, 2048, "longest edit reply, in tokens (at most a third of the window)"),
+    "models.edit.format": Setting(str, "auto", "how the edit model answers: rewrite (the whole region), search_replace "
+                                  "(SEARCH/REPLACE blocks, any file), auto (rewrite for local models, search_replace "
+                                  "for remote ones)", ("auto", "rewrite", "search_replace")),
     "lsp.enabled": Setting(bool, True, "ask language servers for definitions"),
     "lsp.ghost_budget_ms": Setting(int, 50, "longest wait for a language server during ghost text"),
     "lsp.chat_budget_ms": Setting(int, 2000, "longest wait for a language server during chat and edits"),
+    "lsp.completion_fallback": Setting(str, "auto", "caret lsp: the AI suggestion as a completion item too (auto: "
+                                       "only for clients without inline completion)", ("auto", "on", "off")),
     "remote.timeout_s": Setting(float, 60.0, "read timeout for a remote model"),
     "remote.max_retries": Setting(int, 2, "retries on 429/5xx before the first token"),
 }
@@ -74,6 +81,18 @@ PATTERNS: tuple[tuple[re.Pattern[str], Setting], ...] = (
     (re.compile(rf"lsp\.servers\.{_NAME}\.extensions"), Setting(list, [], "file extensions it serves, e.g. ['.py']")),
     (re.compile(rf"lsp\.servers\.{_NAME}\.init_options"), Setting(dict, {}, "initializationOptions, a TOML table")),
 )
+
+
+PROMPT_LOOKUP_TOKENS = 10  # tokens a prompt-lookup step drafts (llama-cpp-python's default)
+
+
+def prompt_lookup_tokens(choice: str, role: str, provider: str) -> int:
+    """Draft tokens per step for `role`'s model (0 = off): only local chat and edit models, whose replies copy the
+    prompt; ghost text is prompt-bound and would pay for logits of every prompt token. `auto` is off: on the
+    shared 2-core machines the slower prompt reading outweighed faster copying (bench/RESULTS.md, edit_speed)."""
+    if provider != "local" or role not in ("chat", "edit") or choice != "on":
+        return 0
+    return PROMPT_LOOKUP_TOKENS
 
 
 def setting_for(key: str) -> Setting | None:

@@ -20,7 +20,7 @@ from engine.privacy import edit_refusal
 from engine.session import Session
 from models.base import ChatMessage, GenerationParams, Model, ModelError
 from prompts import EditPromptInput, RenderResult, edit_prompt, render
-from prompts.edit_format import EditFormatError, parse_changes, parse_edit_reply
+from prompts.edit_format import EditFormatError, EditReply, parse_changes, parse_edit_reply
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,25 @@ class PreparedEdit:
     selection: Selection
     notes: list[str] = field(default_factory=list)
     answer_tokens: int = 1024
+    # Reads another file a reply names (workspace-relative key, its opened text); EditError when it may not be.
+    read_other: Callable[[str], tuple[str, OpenedFile]] | None = None
 
 
 class EditError(Exception):
     """The edit could not be proposed: a one-line reason (bad reply, selection outside the file...)."""
+
+
+class ReplyNotApplied(EditError):
+    """The model's reply could not be turned into changes (the model failed, not the request); names the file."""
+
+
+def edit_format(choice: str, provider: str) -> str:
+    """"rewrite" or "search_replace". `auto` picks what the model gets right most often (bench/edit_speed.py): small
+    local models copy a whole region well but rarely reproduce SEARCH lines exactly; strong remote models do both,
+    and SEARCH/REPLACE costs them fewer tokens and may touch several files."""
+    if choice != "auto":
+        return choice
+    return "rewrite" if provider == "local" else "search_replace"
 
 
 async def prepare_edit(
@@ -101,6 +116,7 @@ async def prepare_edit(
     before = "\n".join(lines[: request.start_line])
     selection_text = "\n".join(lines[request.start_line : request.end_line])
     after = "\n".join(lines[request.end_line :])
+    reply_format = edit_format(session.config["models.edit.format"], session.config["models.edit.provider"])
     tree = edit_prompt(
         EditPromptInput(
             path=request.path,
@@ -111,29 +127,66 @@ async def prepare_edit(
             after=after,
             items=tuple(gathered.items),
             answer_tokens=answer_tokens,
+            multi_file=reply_format == "search_replace" and request.end_line > request.start_line,
         )
     )
     rendered = render(tree, window, model.count_tokens)
     messages = tuple(rendered.messages or ())
     opened = OpenedFile(opened.path, text, opened.snapshot, opened.newline)
     selection = Selection(request.path, request.start_line, request.end_line)
-    return PreparedEdit(model, messages, rendered, opened, selection, gathered.notes, answer_tokens)
+    return PreparedEdit(model, messages, rendered, opened, selection, gathered.notes, answer_tokens,
+                        read_other=other_file_reader(session))
+
+
+def other_file_reader(session: Session) -> Callable[[str], tuple[str, OpenedFile]]:
+    """A reader for the other files an edit reply names: inside the workspace and never a secret or ignored file
+    (the model never saw them, so it must not edit them); EditError naming the file otherwise."""
+
+    def read(path: str) -> tuple[str, OpenedFile]:
+        try:
+            rel = session.relative_path(path)
+        except WorkspaceError as exc:
+            raise EditError(str(exc)) from None
+        if reason := session.withheld(rel):
+            raise EditError(edit_refusal(rel, reason))
+        return rel, read_document(session.root / rel)
+
+    return read
+
+
+def _named_files(prepared: PreparedEdit, parsed: EditReply) -> tuple[EditReply, dict[str, OpenedFile]]:
+    """The reply with every path made workspace-relative, and each file it names opened with its own snapshot (the
+    selection's file is the buffer, unsaved edits included)."""
+    path = prepared.selection.path
+    opened = {path: prepared.opened}
+    blocks = []
+    for change in parsed.blocks:
+        if change.path == path or prepared.read_other is None:
+            blocks.append(change)
+            continue
+        rel, other = prepared.read_other(change.path)
+        opened.setdefault(rel, other)
+        blocks.append(dataclasses.replace(change, path=rel))
+    return dataclasses.replace(parsed, blocks=tuple(blocks)), opened
 
 
 def proposal_from_reply(prepared: PreparedEdit, reply: str, instruction: str) -> EditProposal:
-    """Parse and apply the model's reply in memory. Raises EditError with one line."""
+    """Parse and apply the model's reply in memory, one FileEdit per file it changes (each with its own snapshot,
+    so `apply_proposal` writes all or none). Raises EditError with one line."""
     path = prepared.selection.path
     try:
-        parsed = parse_edit_reply(reply, default_path=path)
-        new_texts = apply_reply(parsed, {path: prepared.opened.text}, prepared.selection)
-    except (EditFormatError, EditApplyError) as exc:
-        raise EditError(f"the model's reply could not be applied: {exc}") from exc
-    edits = tuple(
-        FileEdit(p, prepared.opened.text if p == path else "", new, prepared.opened.snapshot if p == path else None,
-                 prepared.opened.newline)
-        for p, new in new_texts.items()
-    )
-    return EditProposal(instruction, edits, reply, tuple(prepared.notes))
+        parsed, opened = _named_files(prepared, parse_edit_reply(reply, default_path=path))
+        existing = {p: o.text for p, o in opened.items() if p == path or o.snapshot is not None}
+        new_texts = apply_reply(parsed, existing, prepared.selection)
+    except (EditFormatError, EditApplyError, EditError) as exc:
+        where = "" if str(exc).startswith(f"{path}:") else f"{path}: "  # the one line always names the file
+        raise ReplyNotApplied(f"{where}the model's reply could not be applied: {exc}") from exc
+    edits = []
+    for p, new in new_texts.items():
+        old = opened.get(p)
+        edits.append(FileEdit(p, old.text if old else "", new, old.snapshot if old else None,
+                              old.newline if old else prepared.opened.newline))
+    return EditProposal(instruction, tuple(edits), reply, tuple(prepared.notes))
 
 
 def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply", force: bool = False) -> EditProposal:

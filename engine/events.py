@@ -91,6 +91,13 @@ class LanguageServerCrashed:
 
 
 @dataclass(frozen=True)
+class DocsCrawling:
+    """A `[docs.NAME]` site started crawling; it ends in DocsCrawled or DocsFailed."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class DocsCrawled:
     """A `[docs.NAME]` site was crawled into the cache."""
 
@@ -125,8 +132,8 @@ class WatchFailed:
 
 Event: TypeAlias = (
     ModelLoading | ModelLoaded | ModelFailed | IndexProgress | IndexReady | LanguageServerStarted
-    | LanguageServerMissing | LanguageServerFailed | LanguageServerCrashed | DocsCrawled | DocsFailed
-    | FileChangedOnDisk | WatchFailed
+    | LanguageServerMissing | LanguageServerFailed | LanguageServerCrashed | DocsCrawling | DocsCrawled
+    | DocsFailed | FileChangedOnDisk | WatchFailed
 )
 Subscriber: TypeAlias = Callable[[Event], None]
 _PROBLEMS = (ModelFailed, LanguageServerMissing, LanguageServerFailed, LanguageServerCrashed, DocsFailed, WatchFailed)

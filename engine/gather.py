@@ -19,6 +19,7 @@ from engine.definitions import DefinitionProvider
 from engine.privacy import left_out_note, may_send_definition, withheld
 from engine.project import ProjectContext
 from models.tokenizers import estimate_tokens
+from prompts.chat import SELECTION_SOURCE
 from prompts.items import ContextItem, ContextKind
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -88,6 +89,9 @@ def dedupe_items(items: Sequence[ContextItem]) -> list[ContextItem]:
     seen: list[tuple[str, int, int]] = []
     out: list[ContextItem] = []
     for item in items:
+        if item.kind is ContextKind.CURSOR_WINDOW:  # the open file's fallback, or the selection: never a repeat
+            out.append(item)
+            continue
         if item.range is not None:
             if item.path in whole:
                 continue
@@ -96,6 +100,72 @@ def dedupe_items(items: Sequence[ContextItem]) -> list[ContextItem]:
                 continue
             seen.append((item.path, start, end))
         out.append(item)
+    return out
+
+
+WINDOW_LINES = 60  # the cursor window: this many lines around the cursor (or the selection)
+CALLED_LIMIT = 8  # definitions per file of what it calls
+CALLED_MAX_LINES = 30  # of one definition's text
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def cursor_window(text: str, cursor_line: int | None, selection: tuple[int, int] | None) -> tuple[int, int]:
+    """Lines [start, end) of `text` around the selection, else the cursor, else the top of the file."""
+    n = len(text.split("\n"))
+    if selection is not None:
+        first, last = selection
+    else:
+        first = last = min(max(cursor_line or 0, 0), n)
+    spare = max(0, WINDOW_LINES - (last - first))
+    start = max(0, first - spare // 2)
+    return start, min(n, max(last + spare - (first - start), start + 1))
+
+
+def open_file_items(
+    path: str, text: str, window: tuple[int, int], selection: tuple[int, int] | None
+) -> list[ContextItem]:
+    """The open file whole (the template falls back to its cursor window, then its outline) and the selection."""
+    lines = text.split("\n")
+    items = [
+        ContextItem(path=path, text=text, kind=ContextKind.OPEN_FILE, source="editor"),
+        ContextItem(path=path, text="\n".join(lines[window[0] : window[1]]), kind=ContextKind.CURSOR_WINDOW,
+                    range=window, source="editor"),
+    ]
+    if selection is not None and selection[1] > selection[0]:
+        start, end = selection
+        items.append(ContextItem(path=path, text="\n".join(lines[start:end]), kind=ContextKind.CURSOR_WINDOW,
+                                 range=(start, end), priority=1.0, source=SELECTION_SOURCE,
+                                 label=f"selected: {path}:{start + 1}-{end}"))
+    return items
+
+
+def outline_items(index: WorkspaceIndex, path: str) -> list[ContextItem]:
+    """The file's definitions, one signature a line: what the prompt shows when the whole file does not fit."""
+    symbols = index.symbols_in(path)
+    if not symbols:
+        return []
+    text = "\n".join(f"{d.start_line + 1}: {'    ' if d.container else ''}{d.signature}" for d in symbols)
+    return [ContextItem(path=path, text=text, kind=ContextKind.REPO_MAP, source="tree-sitter")]
+
+
+def called_definitions(index: WorkspaceIndex, path: str, text: str) -> list[ContextItem]:
+    """The definitions, elsewhere in the workspace, of what `text` (part of `path`) calls: from the index, so they
+    come for @-mentioned files and without a language server too."""
+    own = {d.name for d in index.symbols_in(path)}
+    out: list[ContextItem] = []
+    for name in dict.fromkeys(m.group(1) for m in _CALL.finditer(text)):
+        if name in own or len(out) >= CALLED_LIMIT:
+            continue
+        sites = [s for s in index.definitions(name) if s.path != path]
+        if len(sites) != 1:  # unknown, or ambiguous: a wrong definition misleads more than none
+            continue
+        site = sites[0]
+        start, end = site.definition.start_line, min(site.definition.end_line, site.definition.start_line
+                                                     + CALLED_MAX_LINES)
+        body = "\n".join(index.file_lines(site.path)[start:end])
+        if body.strip():
+            out.append(ContextItem(path=site.path, text=body, kind=ContextKind.DEFINITION, range=(start, end),
+                                   priority=-float(len(out)), source="index", label=f"{site.path}:{start + 1} {name}"))
     return out
 
 
@@ -158,35 +228,53 @@ async def gather_for_chat(
     lsp_budget_s: float = 2.0,
     repo_map_tokens: int = 1024,
     count_tokens: Callable[[str], int] = estimate_tokens,
+    selection: tuple[int, int] | None = None,
+    extra: Sequence[ContextItem] = (),
 ) -> Gathered:
-    """Rules, @-mentions, retrieved code, a repository map and definitions near the cursor, for a chat question.
-    A secret or ignored current file is left out (with a note) unless the message @-mentions it."""
+    """What the user sees and asks about, for a chat question: the open file (whole, else the cursor window, else
+    an outline), the selection (lines [start, end)), @-mentions, rules for every file in the prompt, retrieved code,
+    a repository map and the definitions of what the cursor window and each mentioned file call. `extra` (recent
+    edits, diagnostics) is added as given. A secret or ignored current file is left out (with a note) unless the
+    message @-mentions it."""
     out = Gathered()
-    rules = await project.ready_rules()
-    out.items.extend(rule_items(rules.for_request([f for f in [current_file, *open_files] if f])))
-    out.notes.extend(rules.errors)
     index = await project.ready_index(index_wait_s)
     await project.flush_buffers()
     # Mentions, search and the repo map read the index: on its worker thread, never on the event loop.
     mentioned, query = await project.run(resolve_message_mentions, project, message)
-    out.extend(mentioned)
     mentioned_paths = {i.path for i in mentioned.items}
+    mentioned_files = [p for p in mentioned_paths if (project.root / p).is_file()]
     if current_file and (reason := withheld(project.workspace, current_file)):
         if current_file not in mentioned_paths:
             out.notes.append(left_out_note(current_file, reason))
         current_file = None  # named or not, its cursor window and definitions stay out: only the mention goes in
+    rules = await project.ready_rules()
+    out.items.extend(rule_items(rules.for_request([f for f in [current_file, *open_files, *mentioned_files] if f])))
+    out.notes.extend(rules.errors)
+    out.extend(mentioned)
     focus = [f for f in [current_file, *open_files] if f and not withheld(project.workspace, f)]
+    window: tuple[int, int] | None = None
+    if current_file and current_text is not None:
+        window = cursor_window(current_text, cursor_line, selection)
+        out.items.extend(open_file_items(current_file, current_text, window, selection))
     if index is not None:
         hits, rmap = await project.run(
             _retrieve, index, query, focus, list(project.recent_files), repo_map_tokens, count_tokens
         )
         out.items.extend(search_items([h for h in hits if h.path not in mentioned_paths and _may_retrieve(project, h)]))
         out.items.extend(repo_map_item(rmap))
+        called = [(i.path, i.text) for i in mentioned.items if i.path in mentioned_files]
+        if current_file and current_text is not None and window is not None:
+            called.insert(0, (current_file, "\n".join(current_text.split("\n")[window[0] : window[1]])))
+            out.items.extend(await project.run(outline_items, index, current_file))
+        for path, text in called:
+            found = await project.run(called_definitions, index, path, text)
+            out.items.extend(i for i in found if may_send_definition(project.workspace, i.path))
     else:
         out.notes.append("the workspace index is still building: answering without retrieved code")
     if definitions is not None and current_file and current_text is not None and cursor_line is not None:
         found = await definitions(current_file, current_text, cursor_line, lsp_budget_s)
         out.items.extend(i for i in found if may_send_definition(project.workspace, i.path))
+    out.items.extend(extra)
     out.items = dedupe_items(out.items)
     return out
 
@@ -205,13 +293,16 @@ async def gather_for_edit(
     definitions: DefinitionProvider | None = None,
     lsp_budget_s: float = 2.0,
 ) -> Gathered:
-    """Rules, @-mentions and definitions used in the selection, for an inline edit."""
+    """Rules (for the file and each @-mentioned one), @-mentions and definitions used in the selection, for an
+    inline edit."""
     out = Gathered()
-    rules = await project.ready_rules()
-    out.items.extend(rule_items(rules.for_file(path)))
-    out.notes.extend(rules.errors)
     await project.flush_buffers()
     mentioned, _ = await project.run(resolve_message_mentions, project, instruction)
+    rules = await project.ready_rules()
+    named = [i.path for i in mentioned.items if i.path != path and (project.root / i.path).is_file()]
+    # Rules apply to every file in the prompt: a glob rule for an @-mentioned file comes too.
+    out.items.extend(rule_items(rules.for_file(path) if not named else rules.for_request([path, *named])))
+    out.notes.extend(rules.errors)
     out.extend(mentioned)
     if definitions is not None:
         first, last = selection

@@ -26,7 +26,7 @@ from context.mentions import SymbolHit
 from context.rules import RuleSet, load_rules
 from context.watcher import FileChange, WorkspaceWatcher
 from context.workspace import Workspace
-from engine.events import DocsCrawled, DocsFailed, Event, FileChangedOnDisk, IndexProgress, IndexReady
+from engine.events import DocsCrawled, DocsCrawling, DocsFailed, Event, FileChangedOnDisk, IndexProgress, IndexReady
 
 log = logging.getLogger("caret.project")
 Progress = Callable[[int, int], None]
@@ -224,6 +224,7 @@ class ProjectContext:
         """Crawl stale `[docs.NAME]` sites in the background; each ends in DocsCrawled or DocsFailed."""
         for task in self.docs.start_background():
             self._crawls[task.get_name().removeprefix("docs-crawl-")] = task
+            self._publish(DocsCrawling(task.get_name().removeprefix("docs-crawl-")))
             task.add_done_callback(self._crawl_done)
 
     def never_crawled(self, name: str) -> bool:
@@ -239,6 +240,7 @@ class ProjectContext:
         if task is None or task.done():
             task = asyncio.create_task(self.docs.refresh(name), name=f"docs-crawl-{name}")
             self._crawls[name] = task
+            self._publish(DocsCrawling(name))
             task.add_done_callback(self._crawl_done)
         try:
             return await asyncio.shield(task)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from context.workspace import relative_path
-from engine.config import Config, load_config
+from engine.config import Config, coerce, load_config, prompt_lookup_tokens
 from engine.definitions import DefinitionProvider, definitions_provider
 from engine.events import (
     Event,
@@ -35,12 +35,15 @@ from engine.events import (
 )
 from engine.ghost import GhostText, GhostTextRequest, GhostTextService
 from engine.ghost.prompt import prompt_builder
+from engine.ghost.stats import GhostStats
 from engine.privacy import Withheld, ghost_text_refusal, withheld
 from engine.project import IndexSummary, Progress, ProjectContext, summarize
+from engine.recent_edits import RecentEdits, recent_edit_items
 from engine.recovery import RecoveryStore
 from engine.sources import docs_sources, server_specs
 from models.base import Model, ModelError
 from models.registry import ModelRegistry, ModelSpec
+from prompts.items import ContextItem
 
 if TYPE_CHECKING:
     from lsp.client import LanguageServerPool, ServerStatus
@@ -67,18 +70,36 @@ class Session:
         self._project = ProjectContext(self.root, docs_sources(config), publish=self._events.publish)
         self._lsp: LanguageServerPool | None = None
         self._server_states: dict[str, str] = {}  # language -> last state published
-        self._ghost = GhostTextService(
+        self.recent_edits = RecentEdits()  # the last hunks edited per file, for prompts (ghost text's stable part)
+        self.ghost_stats = GhostStats(self.root)  # local metrics only (`caret stats`), never sent anywhere
+        self._ghost = self._ghost_service()
+        self._warmup: asyncio.Task[None] | None = None
+        self._background = False
+
+    def _ghost_service(self) -> GhostTextService:
+        config = self.config
+        return GhostTextService(
             model=lambda: self.model("completion"),
             build_prompt=prompt_builder(
                 self._project, self.definitions_provider, budget_tokens=config["completion.prompt_tokens"],
                 lsp_budget_s=config["lsp.ghost_budget_ms"] / 1000,
+                recent=lambda: [h for h in self.recent_edits.hunks() if self.may_send(h.path)],  # never a secret's
             ),
             max_tokens=config["completion.max_tokens"],
             multiline=config["completion.multiline"],
             withhold=lambda path: ghost_text_refusal(reason) if (reason := self.withheld(path)) else "",
         )
-        self._warmup: asyncio.Task[None] | None = None
-        self._background = False
+
+    def reconfigure(self, changes: Mapping[str, Any], origin: str = "client") -> None:
+        """Apply settings changed while running (an editor's configuration): models, budgets, debounce. A bad
+        value raises ConfigError (one line) and nothing changes; a changed model is loaded on its next use."""
+        values, sources = dict(self.config.values), dict(self.config.sources)
+        for key, raw in changes.items():
+            values[key] = coerce(key, raw, origin)
+            sources[key] = origin
+        self.config = Config(values=values, sources=sources)
+        self._ghost.cancel()
+        self._ghost = self._ghost_service()
 
     @classmethod
     def open(
@@ -122,6 +143,11 @@ class Session:
         `progress(done, total)` is called as files are parsed; `rebuild` ignores the cache."""
         return summarize(self._project.build_index(progress=progress, use_cache=not rebuild))
 
+    async def index_summary(self) -> IndexSummary | None:
+        """What the index holds now, read on its worker thread; None while the first build has not finished."""
+        index = self._project.index
+        return None if index is None else await self._project.run(summarize, index)
+
     def workspace_files(self) -> list[str]:
         """Workspace-relative paths of the files caret may open (ignore rules and secrets applied)."""
         return self._project.files()
@@ -140,6 +166,7 @@ class Session:
             threads=self.config["local.threads"],
             timeout_s=self.config["remote.timeout_s"],
             max_retries=self.config["remote.max_retries"],
+            prompt_lookup=prompt_lookup_tokens(self.config["local.prompt_lookup"], role, choice.provider),
         )
 
     def model(self, role: str) -> Model:
@@ -226,6 +253,7 @@ class Session:
         """An unsaved edit: recorded now (cheap, per keystroke), indexed before the next chat or edit, so
         retrieval sees what the user sees."""
         self._project.note_buffer_edit(rel, text)
+        self.recent_edits.note(rel, text)
 
     async def buffer_saved(self, rel: str, text: str) -> None:
         """Tell the language server (didSave) and the index; the watcher's own event arrives later."""
@@ -234,12 +262,25 @@ class Session:
         if pool is not None and pool.document_version(str(self.root / rel)) is not None:
             await pool.save_document(str(self.root / rel), text)
 
+    def recent_edit_items(self, limit: int = 8) -> list[ContextItem]:
+        """This session's newest edits as short diffs (chat's "recent edits"), secret and ignored files left out."""
+        hunks = [h for h in self.recent_edits.hunks() if self.may_send(h.path)]
+        return recent_edit_items(hunks, "", (0, 0), limit)
+
     # -- ghost text --
     async def complete(
         self, request: GhostTextRequest, on_partial: Callable[[str], None] | None = None
     ) -> GhostText:
         """Ghost text at the request's cursor; cancels the request in flight. Raises ModelError (one line)."""
-        return await self._ghost.complete(request, on_partial=on_partial)
+        result = await self._ghost.complete(request, on_partial=on_partial)
+        if result.text:
+            self.ghost_stats.shown(request.language or "", len(result.text), result.elapsed_ms)
+        return result
+
+    def ghost_accepted(self, language: str | None, suggestion: str, inserted: str) -> None:
+        """The user accepted `inserted` (all of `suggestion`, or a word or line of it): counted for `caret stats`.
+        Every front-end calls this on Tab (or a partial accept)."""
+        self.ghost_stats.accepted(language or "", suggestion, inserted)
 
     def cancel_ghost_text(self) -> None:
         """Stop the ghost-text request in flight, if any: the user typed on, or is leaving."""
@@ -257,6 +298,7 @@ class Session:
     async def aclose(self) -> None:
         """Stop everything the session started: generation, warm-up, language servers, watcher, index, models."""
         self._ghost.cancel()
+        self.ghost_stats.flush()
         if self._warmup is not None and not self._warmup.done():
             self._warmup.cancel()
         if self._lsp is not None:

@@ -97,6 +97,72 @@ class WorkerLoad:
             self.finished += 1
 
 
+class PromptEval:
+    """How the last prompt was read: tokens evaluated now versus reused from the KV cache, and whether it was
+    cancelled between evaluation batches. Read by bench/ghost_typing.py; written on the worker thread."""
+
+    def __init__(self) -> None:
+        self.evaluated = self.reused = self.prompts = self.evaluated_total = 0
+        self.cancelled = False
+
+    def record(self, evaluated: int, reused: int, cancelled: bool) -> None:
+        self.evaluated, self.reused, self.cancelled = evaluated, reused, cancelled
+        self.prompts += 1
+        self.evaluated_total += evaluated
+
+
+# Prompt tokens evaluated between two looks at the cancel flag: ~0.1 s of work on 2 cores for a 270M model, so a
+# request the user typed past stops within that, instead of after the whole prompt (seconds when cold).
+EVAL_CHUNK = 64
+
+
+def common_prefix(cached: Sequence[int], tokens: Sequence[int]) -> int:
+    """How many leading tokens two sequences share."""
+    n = 0
+    for a, b in zip(cached, tokens, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def prompt_tokens(llm: Any, prompt: str) -> list[int]:
+    """The token ids llama-cpp-python's create_completion would feed for `prompt` (BOS included if the model
+    wants one), so the prompt can be evaluated here first, in cancellable chunks."""
+    tokens: list[int] = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+    cls, bos = llm._model.token_cls(), llm.token_bos()
+    first = cls if cls != -1 else bos
+    if llm._model.add_bos_token() and first != -1:
+        tokens.insert(0, first)
+    return tokens
+
+
+def eval_prompt(llm: Any, tokens: Sequence[int], cancelled: Callable[[], bool], chunk: int = EVAL_CHUNK) -> tuple[
+        int, int, bool]:
+    """Evaluate the part of `tokens` not already in the KV cache, `chunk` tokens at a time, stopping when
+    `cancelled()`; (evaluated, reused, cancelled). Afterwards create_completion(tokens) finds the whole prompt
+    cached and samples at once; a cancelled prompt leaves its evaluated head cached for the next one."""
+    if len(tokens) > llm.n_ctx():
+        raise ValueError(f"Requested tokens ({len(tokens)}) exceed context window of {llm.n_ctx()}")
+    cached = llm.input_ids[: llm.n_tokens]
+    shared = common_prefix(cached, tokens)
+    if shared == len(tokens) == llm.n_tokens and not llm._requires_eval:
+        return 0, shared, False
+    keep = min(shared, len(tokens) - 1)  # at least one token is evaluated, so its logits are fresh
+    if not llm._ctx.kv_cache_seq_rm(-1, keep, -1):
+        llm.reset()
+        keep = 0
+    llm.n_tokens = keep
+    evaluated = 0
+    for start in range(keep, len(tokens), chunk):
+        if cancelled():
+            return evaluated, keep, True
+        batch = tokens[start : start + chunk]
+        llm.eval(batch)
+        evaluated += len(batch)
+    return evaluated, keep, False
+
+
 class LocalModel:
     """llama-cpp-python in process; implements models.base.Model."""
 
@@ -108,8 +174,12 @@ class LocalModel:
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
         n_batch: int = 512,
+        prompt_lookup: int = 0,
     ) -> None:
         self.name = name
+        # Prompt-lookup speculative decoding: draft this many tokens copied from the prompt (0 = off). Copy-heavy
+        # replies (region rewrites) decode faster; it costs logits for every token (bench/edit_speed.py).
+        self._prompt_lookup = prompt_lookup
         self._path_source = path
         self._n_ctx = n_ctx
         self._n_threads = n_threads or max(1, min(os.cpu_count() or 2, 8))
@@ -123,6 +193,7 @@ class LocalModel:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{name}")
         self._closed = False
         self.load = WorkerLoad()
+        self.prompt_eval = PromptEval()
 
     # -- metadata --
     @property
@@ -187,6 +258,14 @@ class LocalModel:
             from llama_cpp import Llama
 
             path = self.path
+            extra: dict[str, Any] = {}
+            if self._prompt_lookup > 0:
+                from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+                extra["draft_model"] = LlamaPromptLookupDecoding(num_pred_tokens=self._prompt_lookup)
+                # 0.3.36 sizes its logits buffer from the logits_all argument, not from the draft model that forces
+                # it on: without this a prompt longer than n_batch fails ("could not broadcast ... into shape (0,)").
+                extra["logits_all"] = True
             try:
                 self._llm = Llama(
                     str(path),
@@ -194,6 +273,7 @@ class LocalModel:
                     n_threads=self._n_threads,
                     n_batch=self._n_batch,
                     verbose=False,
+                    **extra,
                 )
             except (ValueError, RuntimeError, OSError) as exc:
                 self._load_error = ModelError(f"cannot load {path}: {exc}")
@@ -211,15 +291,20 @@ class LocalModel:
 
     # -- generation --
     def stream_completion(self, prompt: str, params: GenerationParams) -> ModelStream:
-        def chunks(llm: Any) -> Iterator[Any]:
-            return llm.create_completion(prompt, stream=True, **_sampling(params))
+        def chunks(llm: Any, cancelled: Callable[[], bool]) -> Iterator[Any]:
+            tokens = prompt_tokens(llm, prompt)
+            evaluated, reused, stopped = eval_prompt(llm, tokens, cancelled)
+            self.prompt_eval.record(evaluated, reused, stopped)
+            if stopped:
+                return iter(())
+            return llm.create_completion(tokens, stream=True, **_sampling(params))
 
         return self._start(chunks, lambda c: c["choices"][0].get("text") or "", prompt_text=prompt)
 
     def stream_chat(self, messages: Sequence[ChatMessage], params: GenerationParams) -> ModelStream:
         payload = [{"role": m.role, "content": m.content} for m in messages]
 
-        def chunks(llm: Any) -> Iterator[Any]:
+        def chunks(llm: Any, cancelled: Callable[[], bool]) -> Iterator[Any]:
             if "tokenizer.chat_template" not in llm.metadata:
                 raise ModelError(f"{self.name} is a base model without a chat template; choose a chat model")
             return llm.create_chat_completion(payload, stream=True, **_sampling(params))
@@ -231,7 +316,7 @@ class LocalModel:
 
     def _start(
         self,
-        open_chunks: Callable[[Any], Iterator[Any]],
+        open_chunks: Callable[[Any, Callable[[], bool]], Iterator[Any]],
         delta_of: Callable[[Any], str],
         prompt_text: str,
     ) -> ModelStream:
@@ -263,7 +348,9 @@ class LocalModel:
             reason = "stop"
             try:
                 llm = self._load()
-                chunks = open_chunks(llm)
+                chunks = open_chunks(llm, cancel_flag.is_set)
+                if cancel_flag.is_set():
+                    reason = "cancelled"  # stopped between prompt-evaluation chunks
                 try:
                     for chunk in chunks:
                         if cancel_flag.is_set():

@@ -22,6 +22,7 @@ class ModelSpec:
     threads: int = 0
     timeout_s: float = 60.0
     max_retries: int = 2
+    prompt_lookup: int = 0  # local: tokens drafted by prompt-lookup speculative decoding; 0 = off
 
 
 def local_model_path(model: str) -> Path:
@@ -47,6 +48,7 @@ def create_model(spec: ModelSpec) -> Model:
             lambda: local_model_path(spec.model),
             n_ctx=spec.context_window or DEFAULT_CONTEXT,
             n_threads=spec.threads or None,
+            prompt_lookup=spec.prompt_lookup,
         )
     if spec.provider == "openai":
         from models.remote import RemoteModel

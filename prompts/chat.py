@@ -1,9 +1,10 @@
 """The chat template: system prompt and rules (always kept), context by kind, history, question, answer room.
 
 Priorities (higher is kept first): every kind has a band of 100 levels; within a band, items with a higher
-ContextItem.priority get a higher level. Whole files come as First(whole, outline, path): the outline is a
-REPO_MAP item for the same path when one is given. History turns lose priority with age; the newest question
-carries no priority, so it is never dropped.
+ContextItem.priority get a higher level. Whole files come as First(whole, [cursor window,] outline, path): the
+outline is a REPO_MAP item for the same path when one is given, the cursor window (open files only) a CURSOR_WINDOW
+item for it; a CURSOR_WINDOW item from the "selection" source is the user's selection and always its own block.
+History turns lose priority with age; the newest question carries no priority, so it is never dropped.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ DEFAULT_CHAT_SYSTEM = (
 KIND_PRIORITY: dict[ContextKind, int] = {
     ContextKind.MENTION: 900,
     ContextKind.CURSOR_WINDOW: 800,
+    ContextKind.DIAGNOSTIC: 750,
     ContextKind.DOC: 700,
     ContextKind.OPEN_FILE: 600,
     ContextKind.DEFINITION: 500,
@@ -41,7 +43,9 @@ KIND_PRIORITY: dict[ContextKind, int] = {
     ContextKind.RETRIEVED: 300,
     ContextKind.REPO_MAP: 100,
 }
+WINDOW_BOOST = 100  # an open file's cursor window: kept when the whole file is not, before its outline
 OUTLINE_BOOST = 150  # a file's outline is kept up to this much higher a cutoff than the whole file
+SELECTION_SOURCE = "selection"  # a CURSOR_WINDOW item from this source is the user's selection: its own section
 PATH_BOOST = 1000  # and its path up to this much higher: paths are cheap and tell the model what exists
 HISTORY_NEWEST = 760  # the previous turn; each older turn drops HISTORY_STEP lower
 HISTORY_STEP = 60
@@ -50,6 +54,7 @@ HISTORY_FLOOR = 50
 SECTION_TITLES: dict[ContextKind, str] = {
     ContextKind.MENTION: "Files and docs the user mentioned",
     ContextKind.CURSOR_WINDOW: "Around the cursor",
+    ContextKind.DIAGNOSTIC: "Problems the language server reports",
     ContextKind.DOC: "Documentation",
     ContextKind.OPEN_FILE: "Open files",
     ContextKind.DEFINITION: "Definitions (from language servers)",
@@ -85,10 +90,14 @@ def _label(item: ContextItem) -> str:
     return f"{item.kind.value}: {item.title}"
 
 
-def file_with_fallbacks(item: ContextItem, level: float, outline: ContextItem | None) -> First:
-    """The whole file, else its outline, else just its path."""
+def file_with_fallbacks(
+    item: ContextItem, level: float, outline: ContextItem | None, window: ContextItem | None = None
+) -> First:
+    """The whole file, else the window around the cursor (an open file's), else its outline, else just its path."""
     lang = language_of(item.path)
     alternatives = [Scope(item_block(item, lang), p=level, label=_label(item))]
+    if window is not None:
+        alternatives.append(Scope(item_block(window, lang), p=level + WINDOW_BOOST, label=_label(window)))
     if outline is not None:
         alternatives.append(Scope(f"{item.title} (outline)\n{fenced(outline.text, lang)}\n",
                                   p=level + OUTLINE_BOOST, label=f"outline: {item.title}"))
@@ -101,16 +110,20 @@ def context_sections(items: Sequence[ContextItem]) -> list[Node]:
     """Context items as titled sections, placed by kind; rules are left to the caller."""
     whole_paths = {i.path for i in items if i.kind in _WHOLE_FILE_KINDS and i.range is None}
     outlines = {i.path: i for i in items if i.kind is ContextKind.REPO_MAP and i.path in whole_paths}
+    open_paths = {i.path for i in items if i.kind is ContextKind.OPEN_FILE and i.range is None}
+    windows = {i.path: i for i in items if _is_window(i) and i.path in open_paths}
     sections: list[Node] = []
     for kind, base in sorted(KIND_PRIORITY.items(), key=lambda kv: -kv[1]):
-        of_kind = [i for i in items if i.kind is kind and not (kind is ContextKind.REPO_MAP and i.path in outlines)]
+        of_kind = [i for i in items if i.kind is kind and not (kind is ContextKind.REPO_MAP and i.path in outlines)
+                   and not (_is_window(i) and windows.get(i.path) is i)]
         if not of_kind:
             continue
         body: list[Node] = []
         top: float = base
         for item, level in ranked(of_kind, base):
             if kind in _WHOLE_FILE_KINDS and item.range is None:
-                body.append(file_with_fallbacks(item, level, outlines.get(item.path)))
+                window = windows.get(item.path) if kind is ContextKind.OPEN_FILE else None
+                body.append(file_with_fallbacks(item, level, outlines.get(item.path), window))
                 top = max(top, level + PATH_BOOST)
             else:
                 body.append(Scope(item_block(item, language_of(item.path)), p=level, label=_label(item)))
@@ -119,6 +132,10 @@ def context_sections(items: Sequence[ContextItem]) -> list[Node]:
         sections.append(Scope(f"## {SECTION_TITLES[kind]}\n\n", p=top))
         sections.extend(body)
     return sections
+
+
+def _is_window(item: ContextItem) -> bool:
+    return item.kind is ContextKind.CURSOR_WINDOW and item.source != SELECTION_SOURCE
 
 
 def rules_text(rules: Sequence[ContextItem]) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from prompts.elements import Empty, Isolate, Node, Scope, SystemMessage, UserMessage
 from prompts.fim import check_format, fim_head, fim_tail, qwen_repo_file
-from prompts.items import ContextItem
+from prompts.items import ContextItem, ContextKind
 from prompts.text import comment_line, fence_for, item_block, language_of
 
 CURSOR_PRIORITY = 1000  # prefix block starting d lines up: CURSOR_PRIORITY - d; suffix line: CURSOR_PRIORITY - 2d
@@ -58,6 +58,8 @@ class GhostPromptInput:
     window_lines: int = 400
     suffix_lines: int = 100
     answer_tokens: int = 128
+    window_start: int | None = None  # file line where the window starts (kept while it fits: KV cache reuse)
+    window_block: int = WINDOW_BLOCK
 
 
 def _commented(language: str, text: str) -> str:
@@ -74,10 +76,13 @@ def _split_prefix(req: GhostPromptInput) -> tuple[str, list[str], str]:
         head, window = "".join(full[: req.head_lines]), full[req.head_lines:]
     else:
         head, window = "", full
+    if req.window_start is not None:
+        return head, full[max(req.head_lines if head else 0, req.window_start):], cursor_line
     return head, window[-req.window_lines:] if req.window_lines else [], cursor_line
 
 
-def _prefix_window(window: Sequence[str], cursor_line: str, cursor_row: int | None = None) -> list[Node]:
+def _prefix_window(window: Sequence[str], cursor_line: str, cursor_row: int | None = None,
+                   block: int = WINDOW_BLOCK) -> list[Node]:
     """Lines before the cursor, dropped farthest first in blocks of WINDOW_BLOCK lines aligned to the file's
     line numbers. Dropping whole aligned blocks keeps the first kept line where it was while the user types on,
     so consecutive prompts share their prefix (and the model's KV cache) even when the file exceeds the budget."""
@@ -86,7 +91,7 @@ def _prefix_window(window: Sequence[str], cursor_line: str, cursor_row: int | No
     first = row - n  # the file line number of window[0]
     nodes: list[Node] = []
     for i, line in enumerate(window):
-        block_start = ((first + i) // WINDOW_BLOCK) * WINDOW_BLOCK
+        block_start = ((first + i) // block) * block
         nodes.append(Scope(line, p=CURSOR_PRIORITY - (row - max(block_start, first))))
     return [*nodes, cursor_line]
 
@@ -108,12 +113,17 @@ def _stable_commented(req: GhostPromptInput, head: str) -> Isolate:
     lang = req.language
     parts: list[Node] = _rules_commented(req)
     parts += [
-        Scope(comment_line(lang, f"Path: {item.title}"), _commented(lang, item.text), p=level,
+        Scope(comment_line(lang, _header(item)), _commented(lang, item.text), p=level,
               label=f"{item.kind.value}: {item.title}")
         for item, level in _ranked_items(req.items)
     ]
     return Isolate(req.stable_tokens, *parts, comment_line(lang, req.path), _head(head), p=STABLE_PRIORITY,
                    label="stable context")
+
+
+def _header(item: ContextItem) -> str:
+    """The comment line above an item: a recent edit reads as a diff of its file, anything else as a file part."""
+    return f"Recent edit in {item.path}:" if item.kind is ContextKind.RECENT_EDIT else f"Path: {item.title}"
 
 
 def _stable_qwen_repo(req: GhostPromptInput, head: str) -> Isolate:
@@ -147,7 +157,8 @@ def _chat(req: GhostPromptInput, head: str, window: list[str], cursor_line: str)
         UserMessage(
             Isolate(req.stable_tokens, *stable, f"File: {req.path}\n{fence}{lang}\n", _head(head),
                     p=STABLE_PRIORITY, label="stable context"),
-            *_prefix_window(window, cursor_line, req.prefix.count("\n")), HOLE, *_suffix_window(req), f"\n{fence}\n",
+            *_prefix_window(window, cursor_line, req.prefix.count("\n"), req.window_block), HOLE,
+            *_suffix_window(req), f"\n{fence}\n",
         ),
         Empty(req.answer_tokens),
     )
@@ -158,7 +169,7 @@ def ghost_prompt(req: GhostPromptInput) -> Node:
     head, window, cursor_line = _split_prefix(req)
     if req.chat_only:
         return _chat(req, head, window, cursor_line)
-    prefix = _prefix_window(window, cursor_line, req.prefix.count("\n"))
+    prefix = _prefix_window(window, cursor_line, req.prefix.count("\n"), req.window_block)
     if req.fim_format is None:
         return Scope(_stable_commented(req, head), *prefix, Empty(req.answer_tokens))
     fmt = check_format(req.fim_format)

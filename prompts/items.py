@@ -18,6 +18,7 @@ class ContextKind(StrEnum):
     RECENT_EDIT = "recent-edit"
     MENTION = "mention"
     REPO_MAP = "repo-map"
+    DIAGNOSTIC = "diagnostic"  # a language server's problems in the open file
 
 
 @dataclass(frozen=True)

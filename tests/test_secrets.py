@@ -200,8 +200,8 @@ async def test_the_tui_sends_no_secret(workspace: Path, model_server: ScriptedSe
         assert await wait_for(lambda: not app.dirty, pilot, 10)
 
         app.open_file(workspace / "greet.py")
-        assert await wait_for(lambda: code.text == FILES["greet.py"], pilot, 10)
-        code.move_cursor((4, 4))
+        assert await wait_for(lambda: app.code.text == FILES["greet.py"], pilot, 10)  # in a tab of its own
+        app.code.move_cursor((4, 4))
         await pilot.press(*"ret")
         assert await wait_for(lambda: bool(posts(model_server, "/completions")), pilot, 10)  # normal: asked
         await chat("what does greet return?", 2)

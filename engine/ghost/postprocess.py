@@ -1,7 +1,8 @@
 """Pure post-processing of a raw model continuation into the ghost text an editor shows at the cursor.
 
-Small models ramble: they repeat the code after the cursor, run past the end of the block, or close a bracket
-the line already closes. These rules trim what the user would have to delete again.
+Small models ramble: they repeat the code after the cursor, run past the end of the block, loop on one line or
+phrase, or close a bracket the line already closes. These rules trim what the user would have to delete again. Every
+rule only cuts: what is shown is always a prefix of what the model wrote (tests/engine/ghost/test_postprocess_fuzz.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,57 @@ def _block_indent(ctx: GhostTextContext) -> int:
     return _indent(ctx.line_prefix) if ctx.line_prefix.strip() else len(ctx.line_prefix)
 
 
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+LOOP_REPEATS = 4  # a unit repeated this many times in a row is a loop ("0, 0, 0, 0, ..." or "a.a.a.a")
+MIN_REPEATED_LINE = 6  # shorter lines ("pass", "}", "else:") legitimately recur inside one suggestion
+
+
+def _open_in(line_prefix: str) -> tuple[list[str], str]:
+    """Brackets the cursor line leaves open before the cursor (innermost last) and the string quote still open;
+    brackets inside string literals are skipped, closers of brackets opened on earlier lines ignored."""
+    stack: list[str] = []
+    quote, escaped = "", False
+    for ch in line_prefix:
+        if quote:
+            quote = "" if ch == quote and not escaped else quote
+            escaped = ch == "\\" and not escaped
+        elif ch in "\"'":
+            quote = ch
+        elif ch in OPENERS:
+            stack.append(ch)
+        elif ch in CLOSERS and stack and stack[-1] == CLOSERS[ch]:
+            stack.pop()
+    return stack, quote
+
+
+def balance_with_suffix(text: str, line_prefix: str, line_suffix: str) -> str:
+    """`text` cut where it closes a bracket opened before the cursor that the rest of the line already closes, or
+    where it closes a bracket nobody opened: "a, b) + c" after "f(" with ")" following becomes "a, b"."""
+    stack, quote = _open_in(line_prefix)
+    outer = len(stack)  # stack[:outer] was opened before the cursor
+    supplied = {ch for ch in line_suffix if ch in CLOSERS}
+    escaped = False
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote and not escaped else quote
+            escaped = ch == "\\" and not escaped
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in OPENERS:
+            stack.append(ch)
+        elif ch in CLOSERS:
+            if not stack or stack[-1] != CLOSERS[ch]:
+                return text[:i]  # closes nothing: the model lost track
+            if len(stack) <= outer:
+                if ch in supplied:
+                    return text[:i]  # the line already has this closer
+                outer -= 1
+            stack.pop()
+    return text
+
+
 def _trim_line_suffix_overlap(text: str, line_suffix: str) -> str:
     """Mid-line: drop the tail that re-types what already follows the cursor (e.g. a closing bracket)."""
     rest = line_suffix.rstrip()
@@ -44,6 +96,45 @@ def _trim_line_suffix_overlap(text: str, line_suffix: str) -> str:
     return text
 
 
+def loop_start(line: str) -> int | None:
+    """Where a loop begins in `line`: the first of LOOP_REPEATS back-to-back copies of a unit of 2-20 characters
+    holding a letter ("x = x = x = x = "); None when the line does not loop. Digits and punctuation alone repeat in
+    ordinary code ("[0, 0, 0, 0]", "# ----"), so they never count."""
+    n = len(line)
+    for size in range(2, 21):
+        for start in range(0, n - size * LOOP_REPEATS + 1):
+            unit = line[start : start + size]
+            if any(c.isalpha() for c in unit) and line[start : start + size * LOOP_REPEATS] == unit * LOOP_REPEATS:
+                return start
+    return None
+
+
+def _is_repeat(line: str, earlier: list[str]) -> bool:
+    """True when `line` re-types a non-trivial line already in the suggestion: the model is looping."""
+    stripped = line.strip()
+    return len(stripped) >= MIN_REPEATED_LINE and any(stripped == e.strip() for e in earlier)
+
+
+def _repeats_following(line: str, following: list[str]) -> bool:
+    """True when `line` re-types one of the next lines after the cursor (the first one, or a longer one further
+    down: the model skipped ahead into code that exists already)."""
+    stripped = line.strip()
+    if not following or not stripped:
+        return False
+    return stripped == following[0] or (len(stripped) >= MIN_REPEATED_LINE and stripped in following[1:])
+
+
+def _single_line(first: str, ctx: GhostTextContext) -> str:
+    """Mid-line or single-line mode: the first line, balanced with and trimmed of what follows the cursor."""
+    first = first.rstrip()
+    if (at := loop_start(first)) is not None:
+        first = first[:at]
+    if ctx.line_suffix.strip():
+        first = balance_with_suffix(first, ctx.line_prefix, ctx.line_suffix)
+        first = _trim_line_suffix_overlap(first, ctx.line_suffix).rstrip()
+    return first if first.strip() else ""
+
+
 def postprocess_ghost_text(raw: str, ctx: GhostTextContext) -> str:
     """The part of `raw` worth showing; "" when nothing is."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -52,23 +143,24 @@ def postprocess_ghost_text(raw: str, ctx: GhostTextContext) -> str:
     mid_line = bool(ctx.line_suffix.strip())
     lines = text.split("\n")
     if mid_line or not ctx.multiline:
-        first = lines[0].rstrip()
-        first = _trim_line_suffix_overlap(first, ctx.line_suffix).rstrip() if mid_line else first
-        return first if first.strip() else ""
+        return _single_line(lines[0], ctx)
 
-    floor = _block_indent(ctx)
-    opener = ctx.line_prefix.rstrip().endswith((":", "{", "(", "[")) or lines[0].rstrip().endswith(
-        (":", "{", "(", "[")
-    )
-    kept = [lines[0].rstrip()]
     following = [line.strip() for line in ctx.following_lines if line.strip()]
+    first = lines[0].rstrip()
+    if (at := loop_start(first)) is not None:
+        return first[:at].rstrip() if first[:at].strip() else ""  # the rest would loop on
+    if not ctx.line_prefix.strip() and _repeats_following(first, following):
+        return ""  # on a blank line, the model re-typed the next line
+    floor = _block_indent(ctx)
+    opener = ctx.line_prefix.rstrip().endswith((":", "{", "(", "[")) or first.endswith((":", "{", "(", "["))
+    kept = [first]
     for line in lines[1:]:
         if not line.strip():
             break  # a blank line ends the thought; the next block is a new request
         if _indent(line) < floor or (_indent(line) == floor and not opener and len(kept) >= 1 and floor == 0):
             break
-        if following and line.strip() == following[0]:
-            break  # the model is re-typing the code that already follows the cursor
+        if _repeats_following(line, following) or _is_repeat(line, kept) or loop_start(line) is not None:
+            break  # re-typing the code after the cursor, or looping
         if len(kept) >= ctx.max_lines:
             break
         kept.append(line.rstrip())

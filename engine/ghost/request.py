@@ -17,6 +17,7 @@ class GhostTextRequest:
     column: int  # 0-based, in Python characters
     language: str | None = None
     version: int = 0
+    invoked: bool = False  # the user asked for it (an editor's explicit trigger): no mid-line rule applies
 
 
 @dataclass(frozen=True)

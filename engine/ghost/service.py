@@ -6,12 +6,14 @@ request at all, prefill included.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 
+from engine.ghost.policy import CompletionCache, heal, may_suggest_mid_line, partial_word
 from engine.ghost.postprocess import context_at, is_cut_short, postprocess_ghost_text, strip_fence
 from engine.ghost.prompt import PromptBuilder
-from engine.ghost.request import GhostText, GhostTextRequest
+from engine.ghost.request import GhostText, GhostTextRequest, cursor_offset
 from models.base import GenerationParams, Model, ModelStream
 
 
@@ -32,6 +34,7 @@ class GhostTextService:
         self._max_tokens = max_tokens
         self._multiline = multiline
         self._current: ModelStream | None = None
+        self.cache = CompletionCache()
 
     def cancel(self) -> None:
         """Stop decoding the request in flight, if any (it answers "" with finish reason "cancelled")."""
@@ -62,9 +65,22 @@ class GhostTextService:
         if refusal := self._withhold(request.path):
             return GhostText(text="", finish_reason="withheld", withheld=refusal)
         started = time.perf_counter()
+        ctx = context_at(request.text, request.line, request.column, self._multiline)
+        if not request.invoked and not may_suggest_mid_line(ctx.line_suffix):
+            return GhostText(text="", finish_reason="mid-line")  # Tab would insert it into the middle of the code
+        offset = cursor_offset(request.text, request.line, request.column)
+        before, after = request.text[:offset], request.text[offset:]
+        remember = max_tokens is None  # a prefill's one token is no suggestion
+        if remember and (cached := self.cache.get(request.path, before, after)) is not None:
+            if cached and on_partial is not None:
+                on_partial(cached)
+            return GhostText(text=cached, finish_reason="cached", elapsed_ms=(time.perf_counter() - started) * 1000)
+        word = partial_word(ctx.line_prefix, ctx.line_suffix) if remember else ""
+        if word:  # token healing: the prompt stops before the word, the completion must retype it
+            request = dataclasses.replace(request, text=before[: -len(word)] + after, column=request.column - len(word))
+            ctx = context_at(request.text, request.line, request.column, self._multiline)
         model = self._model()
         prompt = await self._build_prompt(request, model)
-        ctx = context_at(request.text, request.line, request.column, self._multiline)
         single_line = bool(ctx.line_suffix.strip()) or not ctx.multiline
         stop = (*prompt.stop, "\n") if single_line and prompt.messages is None else prompt.stop
         params = GenerationParams(max_tokens=max_tokens or self._max_tokens, temperature=0.0, stop=stop)
@@ -73,17 +89,22 @@ class GhostTextService:
         else:
             stream = model.stream_completion(prompt.text, params)
         self._current = stream
-        raw, shown = "", ""
+        raw, shown, rejected = "", "", False
         try:
             async for delta in stream:
                 raw += delta
                 if prompt.messages is not None:
                     continue  # a chat reply may open with a fence: judge it whole
-                text = postprocess_ghost_text(raw, ctx)
-                if on_partial is not None and text != shown:
-                    shown = text
-                    on_partial(text)
-                if is_cut_short(raw, text):
+                processed = postprocess_ghost_text(raw, ctx)
+                healed = heal(processed, word)
+                if healed.rejected and not is_cut_short(raw, processed):
+                    rejected = True  # the model would not retype the word: nothing worth showing
+                    stream.cancel()
+                    break
+                if on_partial is not None and healed.text != shown:
+                    shown = healed.text
+                    on_partial(healed.text)
+                if is_cut_short(raw, processed):
                     stream.cancel()  # the rest would be thrown away: stop decoding it
         except asyncio.CancelledError:
             stream.cancel()
@@ -91,12 +112,19 @@ class GhostTextService:
         finally:
             if self._current is stream:
                 self._current = None
+        if rejected:
+            self.cache.put(request.path, before, after, "")
+            return GhostText(text="", raw=raw, prompt=prompt.text, prompt_tokens=prompt.tokens,
+                             elapsed_ms=(time.perf_counter() - started) * 1000, finish_reason="healing rejected")
         if stream.cancelled and not is_cut_short(raw, postprocess_ghost_text(raw, ctx)):
             return GhostText(text="", prompt=prompt.text, finish_reason="cancelled")
         if prompt.messages is not None:
             raw = strip_fence(raw)
+        text = heal(postprocess_ghost_text(raw, ctx), word).text
+        if remember:
+            self.cache.put(request.path, before, after, text)
         return GhostText(
-            text=postprocess_ghost_text(raw, ctx),
+            text=text,
             raw=raw,
             prompt=prompt.text,
             prompt_tokens=prompt.tokens,

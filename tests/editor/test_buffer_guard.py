@@ -41,34 +41,33 @@ async def type_at_end(app: CaretApp, pilot: Pilot[None], text: str) -> None:
     await pilot.press(*text)
 
 
-async def test_opening_another_file_asks_save_discard_cancel(tmp_path: Path) -> None:
+async def test_opening_another_file_keeps_the_unsaved_buffer_in_its_tab_and_closing_asks(tmp_path: Path) -> None:
+    """With tabs, opening a file needs no question; closing (Ctrl+W) a dirty tab asks Save / Discard / Cancel."""
     app, path, other = make_app(tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        code = app.query_one(CodeView)
         await type_at_end(app, pilot, "x = 1")
         app.open_file(other)
-        assert await wait_for(lambda: asking(app, "util.py has unsaved changes"), pilot, 5)
-        await pilot.press("escape")  # Cancel: nothing replaced
-        assert await wait_for(lambda: not isinstance(app.screen, ChoiceDialog), pilot, 5)
-        assert code.text == SOURCE + "x = 1" and app.opened is not None and app.opened.path == path
-
-        app.open_file(other)
-        assert await wait_for(lambda: asking(app, "unsaved"), pilot, 5)
-        await pilot.press("s")  # Save, then open
         assert await wait_for(lambda: app.opened is not None and app.opened.path == other, pilot, 5)
-        assert path.read_text() == SOURCE + "x = 1"
-        assert code.text == OTHER
-
-        await pilot.press("end", *"  # draft")
-        app.open_file(path)
-        assert await wait_for(lambda: asking(app, "other.py has unsaved changes"), pilot, 5)
-        await pilot.press("d")  # Discard, then open
+        assert not isinstance(app.screen, ChoiceDialog) and app.code.text == OTHER
+        app.open_file(path)  # back to its tab: the unsaved edit is still there
         assert await wait_for(lambda: app.opened is not None and app.opened.path == path, pilot, 5)
-        assert other.read_text() == OTHER and code.text == SOURCE + "x = 1"
+        assert app.code.text == SOURCE + "x = 1"
+
+        await pilot.press("ctrl+w")
+        assert await wait_for(lambda: asking(app, "util.py has unsaved changes"), pilot, 5)
+        await pilot.press("escape")  # Cancel: the tab stays
+        assert await wait_for(lambda: not isinstance(app.screen, ChoiceDialog), pilot, 5)
+        assert len(app.buffers) == 2 and app.code.text == SOURCE + "x = 1"
+        await pilot.press("ctrl+w")
+        assert await wait_for(lambda: asking(app, "unsaved"), pilot, 5)
+        await pilot.press("s")  # Save, then close
+        assert await wait_for(lambda: len(app.buffers) == 1, pilot, 5)
+        assert path.read_text() == SOURCE + "x = 1"
+        assert app.opened is not None and app.opened.path == other and app.code.text == OTHER
 
 
-async def test_ctrl_p_with_unsaved_work_asks_first(tmp_path: Path) -> None:
-    app, _, _ = make_app(tmp_path)
+async def test_ctrl_p_with_unsaved_work_opens_a_tab_and_keeps_it(tmp_path: Path) -> None:
+    app, path, _ = make_app(tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await type_at_end(app, pilot, "y = 2")
         await pilot.press("ctrl+p")
@@ -76,9 +75,10 @@ async def test_ctrl_p_with_unsaved_work_asks_first(tmp_path: Path) -> None:
         await pilot.press(*"other")
         await pilot.pause(0.5)
         await pilot.press("down", "enter")
-        assert await wait_for(lambda: asking(app, "util.py has unsaved changes"), pilot, 10)
-        await pilot.press("escape")
+        assert await wait_for(lambda: app.opened is not None and app.opened.path.name == "other.py", pilot, 10)
+        await pilot.press("ctrl+tab")
         await pilot.pause()
+        assert app.opened is not None and app.opened.path == path
         assert app.query_one(CodeView).text == SOURCE + "y = 2"
 
 

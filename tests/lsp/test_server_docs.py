@@ -1,4 +1,4 @@
-"""`caret lsp` starts the `[docs.NAME] url` crawls on `initialized`, and they run to the end."""
+"""`caret lsp` starts the `[docs.NAME] url` crawls on `initialized`, shown as `$/progress`, and they run to the end."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.docs_site import FACT, docs_site
+
+
+def docs_progress(client: LanguageClient) -> list[str]:
+    """The kinds (begin, report, end) of the docs crawl's `$/progress` notifications."""
+    return [getattr(report, "kind", "") for token, reports in client.progress_reports.items()
+            if str(token).startswith("caret/docs:site/") for report in reports]
 
 
 async def test_docs_sites_are_crawled_in_the_background(tmp_path: Path) -> None:
@@ -37,6 +43,10 @@ async def test_docs_sites_are_crawled_in_the_background(tmp_path: Path) -> None:
             while not pages.is_file():
                 assert asyncio.get_running_loop().time() < deadline, "the crawl never finished"
                 await asyncio.sleep(0.05)
+            while not (kinds := docs_progress(client)) or kinds[-1] != "end":  # shown as work-done progress
+                assert asyncio.get_running_loop().time() < deadline, f"no docs progress: {client.progress_reports}"
+                await asyncio.sleep(0.05)
+            assert kinds[0] == "begin"
         finally:
             try:
                 await asyncio.wait_for(client.shutdown_session(), 10)

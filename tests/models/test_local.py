@@ -9,7 +9,7 @@ import pytest
 
 from models.base import GenerationParams, ModelError
 from models.embedded import GEMMA3, SMOLLM2, gemma3_path, smollm2_path
-from models.local import LocalModel, detect_fim_format
+from models.local import LocalModel, detect_fim_format, eval_prompt, prompt_tokens
 from models.registry import ModelRegistry, ModelSpec
 from prompts import FIM_FORMATS, Message
 
@@ -137,3 +137,31 @@ def test_each_detected_format_is_one_prompts_lays_out(token: str, architecture: 
     # The format crosses from models/ to prompts/ as a plain name: both sides must spell it the same.
     assert detect_fim_format(lambda t: 1 if t == token else 3, architecture) == expected
     assert expected in FIM_FORMATS
+
+
+@pytest.mark.slow
+async def test_a_prompt_sharing_a_prefix_evaluates_only_its_tail() -> None:
+    model = LocalModel(GEMMA3, gemma3_path)
+    body = PROMPT + "".join(f"x{i} = {i}\n    " for i in range(40))
+    try:
+        await model.stream_completion(body, GenerationParams(max_tokens=2, temperature=0)).text()
+        cold = model.prompt_eval.evaluated
+        await model.stream_completion(body + "ret", GenerationParams(max_tokens=2, temperature=0)).text()
+        assert model.prompt_eval.evaluated <= 3 < cold
+        assert model.prompt_eval.reused >= cold - 3
+    finally:
+        await model.aclose()
+
+
+@pytest.mark.slow
+async def test_prompt_evaluation_stops_between_chunks_when_cancelled() -> None:
+    model = LocalModel(GEMMA3, gemma3_path)
+    try:
+        await model.warm_up()
+        llm = model._load()
+        tokens = prompt_tokens(llm, PROMPT * 30)
+        looks: list[int] = []
+        evaluated, reused, stopped = eval_prompt(llm, tokens, lambda: looks.append(1) or len(looks) > 1, chunk=32)
+        assert stopped and evaluated == 32 and reused == 0 and llm.n_tokens == 32
+    finally:
+        await model.aclose()

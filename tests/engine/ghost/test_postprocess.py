@@ -62,3 +62,59 @@ def test_crlf_is_normalised() -> None:
 def test_context_at_splits_the_cursor_line() -> None:
     ctx = context_at("a\nprint(x)\nb\n", 1, 6)
     assert (ctx.line_prefix, ctx.line_suffix, ctx.following_lines) == ("print(", "x)", ("b", ""))
+
+
+def test_a_closer_the_line_already_has_ends_the_suggestion() -> None:
+    assert postprocess_ghost_text("a, b) + c", at("f(", ")")) == "a, b"
+
+
+def test_a_closer_of_a_bracket_opened_in_the_suggestion_is_kept() -> None:
+    assert postprocess_ghost_text("g(a), b", at("f(", ")")) == "g(a), b"
+
+
+def test_a_closer_that_closes_nothing_is_cut() -> None:
+    assert postprocess_ghost_text("a]", at("f(", ")")) == "a"
+
+
+def test_brackets_inside_strings_do_not_count() -> None:
+    assert postprocess_ghost_text("')' + x", at("f(", ")")) == "')' + x"
+
+
+def test_the_cursor_inside_a_string_is_trimmed_of_the_retyped_quote() -> None:
+    assert postprocess_ghost_text('name")', at('open("', '")')) == "name"
+
+
+def test_a_looping_first_line_is_cut_where_the_loop_starts() -> None:
+    assert postprocess_ghost_text("x = self.a.a.a.a.a.a", at("    ")) == "x = self"
+
+
+def test_a_suggestion_that_only_loops_is_dropped() -> None:
+    assert postprocess_ghost_text("foo foo foo foo foo", at("    ")) == ""
+
+
+def test_repeated_digits_are_not_a_loop() -> None:
+    assert postprocess_ghost_text("x = [0, 0, 0, 0, 0]", at("    ")) == "x = [0, 0, 0, 0, 0]"
+
+
+def test_a_repeated_line_ends_the_suggestion() -> None:
+    raw = "total += x\n    count += 1\n    total += x"
+    assert postprocess_ghost_text(raw, at("    ")) == "total += x\n    count += 1"
+
+
+def test_short_lines_may_recur() -> None:
+    raw = "if a:\n        pass\n    if b:\n        pass"
+    assert postprocess_ghost_text(raw, at("    ")) == raw
+
+
+def test_retyping_a_line_further_below_ends_the_suggestion() -> None:
+    following = ("    y = compute(x)", "    return y")
+    assert postprocess_ghost_text("x = 1\n    return y", at("    ", following=following)) == "x = 1"
+
+
+def test_on_a_blank_line_retyping_the_next_line_shows_nothing() -> None:
+    assert postprocess_ghost_text("return value", at("    ", following=("    return value",))) == ""
+
+
+def test_a_dedent_below_the_cursor_block_ends_the_suggestion() -> None:
+    raw = "x = 1\n        y = 2\n    z = 3\nw = 4"
+    assert postprocess_ghost_text(raw, at("        ")) == "x = 1\n        y = 2"
