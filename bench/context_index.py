@@ -7,7 +7,8 @@ Corpora (copied into a temp dir, so neither tool's cache touches the originals):
 
 Each measurement runs in its own child process, so ru_maxrss is that side's peak alone:
   caret cold   WorkspaceIndex.build(use_cache=False) + repo_map (worker processes' peak reported apart)
-  caret warm   WorkspaceIndex.build() reading .caret/index, + repo_map; then re-index of one saved file
+  caret warm   WorkspaceIndex.build() reading .caret/index, + repo_map; then re-index of one saved file, and
+               one edit + the map (update_file with a buffer's text, then repo_map: the graph is updated, not rebuilt)
   aider cold   RepoMap.get_repo_map with its tags cache removed (aider-chat 0.86.2 in bench/.aider-venv)
   aider warm   the same again, its tags cache now filled
 Both use the same stand-in token counter (len(text) // 4) and a 1024-token map focused on one file.
@@ -148,6 +149,7 @@ def child_caret_warm(root: str, focus: str) -> dict[str, float]:
     start = time.perf_counter()
     index = WorkspaceIndex.build(Workspace(root))
     built = time.perf_counter()
+    parsed_at_load = index.files_parsed
     repo_map(index, [focus], [], MAP_TOKENS, count_tokens)
     done = time.perf_counter()
     path = Path(root) / focus
@@ -168,10 +170,18 @@ def child_caret_warm(root: str, focus: str) -> dict[str, float]:
     t0 = time.perf_counter()
     repo_map(index, [focus], [], MAP_TOKENS, count_tokens)
     remap_ms = (time.perf_counter() - t0) * 1000
+    edit_map_ms: list[float] = []
+    for i in range(9):  # one edit, then the map: a body edit (same symbols) or a new function, alternately
+        extra = f"\n\ndef edit_added_{i}(x):\n    return x\n" if i % 2 else f"\n\nbench_value = {i}\n"
+        t0 = time.perf_counter()
+        index.update_file(focus, text=original + extra)
+        repo_map(index, [focus], [], MAP_TOKENS, count_tokens)
+        edit_map_ms.append((time.perf_counter() - t0) * 1000)
     return {
         "load_s": built - start, "map_s": done - built, "total_s": done - start,
-        "files_parsed": index.files_parsed - 14, "reindex_saved_ms_p50": statistics.median(saved_ms),
+        "files_parsed": parsed_at_load, "reindex_saved_ms_p50": statistics.median(saved_ms),
         "reindex_buffer_ms_p50": statistics.median(buffer_ms), "map_after_edit_ms": remap_ms,
+        "edit_then_map_ms_p50": statistics.median(edit_map_ms), "edit_then_map_ms_max": max(edit_map_ms),
         "focus_lines": original.count("\n"), "maxrss_mb": _rss_mb(resource.RUSAGE_SELF),
     }
 
@@ -274,6 +284,8 @@ def main() -> None:
                 f"{name}_caret_reindex_saved_ms_p50": round(warm["reindex_saved_ms_p50"], 2),
                 f"{name}_caret_reindex_buffer_ms_p50": round(warm["reindex_buffer_ms_p50"], 2),
                 f"{name}_caret_map_after_edit_ms": round(warm["map_after_edit_ms"], 1),
+                f"{name}_caret_edit_then_map_ms_p50": round(warm["edit_then_map_ms_p50"], 1),
+                f"{name}_caret_edit_then_map_ms_max": round(warm["edit_then_map_ms_max"], 1),
             }
             if with_aider:
                 aider_cold, aider_warm = row["aider_cold"], row["aider_warm"]

@@ -10,6 +10,7 @@
    CPU time, peak memory (VmHWM), and its memory after each further storm (no growth).
 
 Usage: .venv/bin/python bench/lsp_server.py [--requests 200] [--changes 10000] [--lines 5000] [--rounds 3]
+       [--storm-only]
 The last line printed is the JSON summary.
 """
 
@@ -243,6 +244,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     with ScriptedThread() as scripted, tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp)
         (ws / "calc.py").write_text(SOURCE)
+        if args.storm_only:
+            return await storm(ws, scripted.url, args.changes, args.lines, args.rounds)
         direct = await direct_latencies(ws, scripted.url, args.requests)
         served = await server_latencies(ws, scripted.url, args.requests)
         summary: dict[str, Any] = {
@@ -267,6 +270,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--lines", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=3, help="storms in a row (growth after the first)")
+    parser.add_argument("--storm-only", action="store_true", help="only the didChange storms (the memory test)")
     summary = asyncio.run(main_async(parser.parse_args()))
     print(json.dumps(summary))
 

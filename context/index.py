@@ -154,6 +154,7 @@ class WorkspaceIndex:
         self._dirty: set[str] = set()
         self._removed: set[str] = set()
         self._by_name: dict[str, list[DefinitionSite]] | None = None
+        self._unordered: set[str] = set()  # names whose sites were patched after an edit: not yet in walk order
         self._lines: dict[str, tuple[str, list[str]]] = {}
         self.derived: dict[str, tuple[int, Any]] = {}  # name -> (version, value): graph, search index
 
@@ -231,8 +232,29 @@ class WorkspaceIndex:
             for path, rec in self.records.items():
                 for d in rec.definitions:
                     by_name.setdefault(d.name, []).append(DefinitionSite(path, d))
-            self._by_name = by_name
-        return list(self._by_name.get(name, ()))
+            self._by_name, self._unordered = by_name, set()
+        sites = self._by_name.get(name, [])
+        if name in self._unordered:
+            self._unordered.discard(name)
+            order = self.cached("file-order", lambda: {p: i for i, p in enumerate(self.records)})
+            sites.sort(key=lambda site: order.get(site.path, len(order)))  # stable: file order kept within a file
+        return list(sites)
+
+    def _patch_names(self, rel: str, old: FileRecord | None, new: FileRecord | None) -> None:
+        """Update the name table for one file's change (rebuilding it costs ~0.2 s on the standard library)."""
+        by_name = self._by_name
+        if by_name is None:
+            return
+        names = {d.name for d in old.definitions} if old is not None else set()
+        for name in names:
+            kept = [site for site in by_name.get(name, ()) if site.path != rel]
+            if kept:
+                by_name[name] = kept
+            else:
+                by_name.pop(name, None)
+        for d in new.definitions if new is not None else ():
+            by_name.setdefault(d.name, []).append(DefinitionSite(rel, d))
+            self._unordered.add(d.name)
 
     def symbols_in(self, rel_path: str) -> list[Definition]:
         rec = self.records.get(rel_path)
@@ -289,6 +311,7 @@ class WorkspaceIndex:
         size = st.st_size if st is not None else len(data)
         mtime = st.st_mtime_ns if st is not None and text is None else 0  # buffer text: not the disk state
         rec = analyze_source(rel, data, size, mtime)
+        self._patch_names(rel, self.records.get(rel), rec)
         self.records[rel] = rec
         self.files_parsed += 1
         self._changed(rel)
@@ -296,13 +319,14 @@ class WorkspaceIndex:
 
     def remove_file(self, rel_path: str) -> None:
         rel = rel_path.replace(os.sep, "/").strip("/")
-        if self.records.pop(rel, None) is not None:
+        old = self.records.pop(rel, None)
+        if old is not None:
+            self._patch_names(rel, old, None)
             self._changed(rel)
             self._removed.add(rel)
 
     def _changed(self, rel: str) -> None:
         self.version += 1
-        self._by_name = None
         self._dirty.add(rel)
         self._lines.pop(rel, None)
 

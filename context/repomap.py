@@ -13,6 +13,7 @@ import numpy as np
 
 from context.graph import ReferenceGraph, graph_of
 from context.index import WorkspaceIndex
+from context.store import FileRecord
 from context.symbols import Definition
 
 _MAP_KINDS = frozenset({
@@ -22,6 +23,7 @@ _MAP_KINDS = frozenset({
 MENTION_BOOST = 10.0
 FOCUSED_DAMPING = 0.5
 MAX_MISSES = 200  # stop the greedy fill after this many entries in a row that did not fit
+MAX_CACHED_RANKS = 8  # personalized ranks kept (per focus) to warm-start PageRank after an edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,32 @@ def _personalized(
     personal = graph.personalization(weights)
     # With a focus, restart often so the rank stays near it instead of pooling in hub files (abc, typing).
     damping = FOCUSED_DAMPING if personal is not None else 0.85
-    return graph, graph.pagerank(personal, damping=damping, edge_scale=scale), scale
+    key = (tuple(sorted(weights.items())), tuple(sorted(mentioned)))
+    ranks: dict[tuple[object, ...], tuple[ReferenceGraph, np.ndarray]] = index.derived.setdefault(
+        "repomap-ranks", (-1, {}))[1]
+    previous = ranks.pop(key, None)
+    if previous is not None and previous[0] is graph:
+        rank = previous[1]
+    else:  # after an edit the previous rank is a few iterations from the new one
+        start = _carried_over(previous, graph) if previous is not None else None
+        rank = graph.pagerank(personal, damping=damping, edge_scale=scale, start=start)
+    ranks[key] = (graph, rank)
+    while len(ranks) > MAX_CACHED_RANKS:
+        ranks.pop(next(iter(ranks)))
+    return graph, rank, scale
+
+
+def _carried_over(previous: tuple[ReferenceGraph, np.ndarray], graph: ReferenceGraph) -> np.ndarray:
+    """A rank of an older graph laid out on this graph's files (files new since then start at zero)."""
+    old_graph, old_rank = previous
+    if old_graph.files == graph.files:
+        return old_rank
+    start = np.zeros(len(graph.files))
+    for path, value in zip(old_graph.files, old_rank.tolist(), strict=True):
+        at = graph.position.get(path)
+        if at is not None:
+            start[at] = value
+    return start
 
 
 def rank_files(
@@ -74,33 +101,49 @@ def rank_files(
 
 @dataclass(slots=True)
 class _DefinitionTable:
-    """Every mappable definition in path/line order, with its file and (file, identifier) key as arrays."""
+    """Every mappable definition in path/line order, with its file, identifier and (file, identifier) key."""
 
     sites: list[tuple[str, Definition]]
     file_index: np.ndarray
+    ident: np.ndarray  # identifier id, -1 when the name links nothing
     keys: np.ndarray  # file * key_width + ident, -1 when the name links nothing
-    by_name: dict[str, list[int]]
+
+    def rows_named(self, ident: int | None) -> np.ndarray:
+        return np.flatnonzero(self.ident == ident) if ident is not None else np.zeros(0, dtype=np.int64)
+
+
+_FileDefinitions = tuple[FileRecord, dict[str, int], list[tuple[str, Definition]], np.ndarray]
+
+
+def _file_definitions(path: str, record: FileRecord, ident_position: dict[str, int]) -> _FileDefinitions:
+    sites = [(path, d) for d in record.definitions if d.kind in _MAP_KINDS]
+    ident = np.fromiter((ident_position.get(d.name, -1) for _, d in sites), dtype=np.int64, count=len(sites))
+    return record, ident_position, sites, ident
 
 
 def _definition_table(index: WorkspaceIndex, graph: ReferenceGraph) -> _DefinitionTable:
+    # Per file, kept across index versions (keyed by the record object): after an edit only that file's rows
+    # are rebuilt; identifier ids are stable for as long as the graph state lives.
+    per_file: dict[str, _FileDefinitions] = index.derived.setdefault("repomap-file-definitions", (-1, {}))[1]
+
     def build() -> _DefinitionTable:
         sites: list[tuple[str, Definition]] = []
-        files: list[int] = []
-        keys: list[int] = []
-        by_name: dict[str, list[int]] = {}
-        width = graph.key_width
-        ident_position = graph.ident_position
+        idents: list[np.ndarray] = []
+        counts: list[int] = []
         for path in graph.files:
-            i = graph.position[path]
-            for d in index.records[path].definitions:
-                if d.kind not in _MAP_KINDS:
-                    continue
-                x = ident_position.get(d.name)
-                by_name.setdefault(d.name, []).append(len(sites))
-                sites.append((path, d))
-                files.append(i)
-                keys.append(i * width + x if x is not None else -1)
-        return _DefinitionTable(sites, np.asarray(files, dtype=np.int64), np.asarray(keys, dtype=np.int64), by_name)
+            record = index.records[path]
+            hit = per_file.get(path)
+            if hit is None or hit[0] is not record or hit[1] is not graph.ident_position:
+                hit = per_file[path] = _file_definitions(path, record, graph.ident_position)
+            sites.extend(hit[2])
+            idents.append(hit[3])
+            counts.append(len(hit[2]))
+        for path in per_file.keys() - graph.position.keys():
+            del per_file[path]
+        file_index = np.repeat(np.arange(len(graph.files), dtype=np.int64), counts)
+        ident = np.concatenate(idents) if idents else np.zeros(0, dtype=np.int64)
+        keys = np.where(ident >= 0, file_index * graph.key_width + ident, -1)
+        return _DefinitionTable(sites, file_index, ident, keys)
 
     table: _DefinitionTable = index.cached("repomap-definitions", build)
     return table
@@ -124,8 +167,8 @@ def _ranked_entries(
     # fresh files get a map too.
     score = score + rank[table.file_index] * 1e-3
     for name in mentioned:  # the user named it: above everything inferred (ranks sum to 1)
-        rows = table.by_name.get(name)
-        if rows:
+        rows = table.rows_named(graph.ident_position.get(name))
+        if len(rows):
             score[rows] = score[rows] * MENTION_BOOST + 1.0
     if not include_focus:
         focus_rows = [graph.position[p] for p in focus if p in graph.position]

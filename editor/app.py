@@ -25,6 +25,7 @@ from editor.find import FindBar, GoToLine, parse_line_target
 from editor.ghost_flow import request_ghost_text
 from editor.inline_edit import ask_inline_edit
 from editor.inspector import PromptInspector
+from editor.navigation_flow import find_references, go_to_definition, problem_on_line, show_hover, show_problems
 from editor.recovery import RecoveryKeeper, offer_recovery
 from editor.status import EngineEvent, status_text
 from engine.chat import Message as ChatMessage  # textual's Message is another thing
@@ -56,6 +57,10 @@ class CaretApp(App[None]):
         Binding("ctrl+f", "find", "Find", priority=True, show=False),
         Binding("ctrl+h,ctrl+r", "replace", "Replace", priority=True, show=False),  # terminals send Ctrl+H as ⌫
         Binding("ctrl+g", "go_to_line", "Go to line", priority=True, show=False),
+        Binding("f12", "go_to_definition", "Definition", show=False),
+        Binding("shift+f12", "find_references", "References", show=False),
+        Binding("f9", "hover", "Hover", show=False),
+        Binding("f8", "problems", "Problems", show=False),
     ]
 
     def __init__(self, session: Session, open_path: Path | None = None) -> None:
@@ -298,6 +303,10 @@ class CaretApp(App[None]):
         self.exit()
 
     # -- ghost text --
+    @on(CodeView.GhostAccepted)
+    def _ghost_accepted(self, event: CodeView.GhostAccepted) -> None:
+        self.session.ghost_accepted(self.buffer.language, event.suggestion, event.text)  # `caret stats`, local only
+
     @on(CodeView.UserEdited)
     def _user_edited(self) -> None:
         self.keeper.edited()
@@ -339,6 +348,29 @@ class CaretApp(App[None]):
         bar = self.query_one(FindBar)
         if bar.has_class("-open"):
             bar.action_close()
+
+    # -- language intelligence (editor/navigation_flow.py) --
+    def action_go_to_definition(self) -> None:
+        """Go to the definition of the symbol at the cursor (its file opens in a tab)."""
+        go_to_definition(self)
+
+    def action_find_references(self) -> None:
+        """List the references of the symbol at the cursor; pick one to go there."""
+        find_references(self)
+
+    def action_hover(self) -> None:
+        """Show the signature and docs of the symbol at the cursor."""
+        show_hover(self)
+
+    def action_problems(self) -> None:
+        """List the language server's problems in the open file; pick one to go there."""
+        show_problems(self)
+
+    @on(CodeView.SelectionChanged)
+    def _cursor_moved(self, event: CodeView.SelectionChanged) -> None:
+        if self.buffer.problems and event.text_area is self.code and (text := problem_on_line(
+                self.buffer.problems, event.selection.end[0])):
+            self.set_status(text)  # the problem on the cursor's line
 
     # -- prompt inspector --
     def action_inspect_prompt(self) -> None:

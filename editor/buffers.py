@@ -4,7 +4,7 @@ switching; only the active one is displayed (hidden views cost no drawing)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.containers import Vertical
@@ -14,6 +14,7 @@ from textual.widgets import Static
 from editor.code_view import CodeView
 from editor.editing import apply_language
 from engine.files import OpenedFile
+from engine.navigation import Problem
 
 DIRTY_MARK = "●"
 
@@ -27,6 +28,7 @@ class Buffer:
     saved_text: str = ""
     language: str | None = None  # caret's name for the file's language, detected once on open
     marked: bool = False  # the tab shows it unsaved (rechecked on switch and save, set by an edit)
+    problems: list[Problem] = field(default_factory=list)  # the language server's, as of the last check (F8)
 
     @property
     def dirty(self) -> bool:

@@ -55,11 +55,12 @@ class CodeView(EditorArea):
     """EditorArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
 
     class GhostAccepted(Message):
-        """The user accepted `text` of the ghost text (Tab: all of it; Ctrl+Right: a word)."""
+        """The user accepted `text` of the ghost text `suggestion` (Tab: all of it; Ctrl+Right: a word)."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, suggestion: str = "") -> None:
             super().__init__()
             self.text = text
+            self.suggestion = suggestion or text
 
     class UserEdited(Message):
         """A keystroke or paste changed the buffer (not a programmatic load)."""
@@ -153,7 +154,7 @@ class CodeView(EditorArea):
             self._accepting = False
         if rest:
             self.show_ghost_text(rest)
-        self.post_message(self.GhostAccepted(text))
+        self.post_message(self.GhostAccepted(text, text + rest))
         return True
 
     async def _on_key(self, event: events.Key) -> None:

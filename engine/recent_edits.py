@@ -39,8 +39,9 @@ class Hunk:
         return "\n".join(minus + plus) + "\n"
 
 
-def _line_edit(old: str, new: str) -> tuple[int, int, tuple[str, ...]] | None:
-    """(first line, old line count, new lines) of the lines that differ between two snapshots; None if equal."""
+def _line_edit(old: str, new: str) -> tuple[int, int, tuple[str, ...], tuple[str, ...]] | None:
+    """(first line, its offset in `old`, old lines, new lines) of the lines that differ between two snapshots;
+    None if equal. Only the changed region is split, never the whole buffer."""
     if old == new:
         return None
     start, old_end, new_end = changed_span(old, new)
@@ -55,19 +56,43 @@ def _line_edit(old: str, new: str) -> tuple[int, int, tuple[str, ...]] | None:
         old_lines.pop()
         new_lines.pop()
     while old_lines and new_lines and old_lines[0] == new_lines[0]:
-        old_lines.pop(0)
+        line_start += len(old_lines.pop(0)) + 1
         new_lines.pop(0)
         first += 1
-    return (first, len(old_lines), tuple(new_lines)) if old_lines or new_lines else None
+    return (first, line_start, tuple(old_lines), tuple(new_lines)) if old_lines or new_lines else None
 
 
-def merge(hunk: Hunk, start: int, removed: int, added: tuple[str, ...], previous: Sequence[str], seq: int) -> Hunk:
-    """`hunk` grown by an edit that replaced `removed` lines at `start` of `previous` (the lines before the edit)
-    with `added`, when the two touch; the caller checks that they do."""
-    low, high = min(hunk.start, start), max(hunk.end, start + removed)
-    old = (*previous[low : hunk.start], *hunk.old, *previous[hunk.end : high])
-    now = [*previous[:start], *added, *previous[start + removed :]]
-    return replace(hunk, start=low, old=tuple(old), new=tuple(now[low : high + len(added) - removed]), seq=seq)
+def _line_window(text: str, line: int, offset: int, low: int, high: int) -> list[str]:
+    """Lines `low`..`high` of `text` (split at "\n"), found from line `line` >= `low`, which starts at `offset`:
+    the cost is the window's, not the buffer's."""
+    start = offset
+    for _ in range(line - low):
+        start = text.rfind("\n", 0, start - 1) + 1
+    lines: list[str] = []
+    while len(lines) < high - low:
+        stop = text.find("\n", start)
+        if stop < 0:
+            lines.append(text[start:])
+            break
+        lines.append(text[start:stop])
+        start = stop + 1
+    return lines
+
+
+def merge(hunk: Hunk, start: int, removed: int, added: tuple[str, ...], window: Sequence[str], seq: int) -> Hunk:
+    """`hunk` grown by an edit that replaced `removed` lines at `start` with `added`, when the two touch (the
+    caller checks that they do); `window` is the lines before the edit from the first line of either to the end
+    of the later one (see `hunk_window`)."""
+    low, high = hunk_window(hunk, start, removed)
+    old = (*window[: hunk.start - low], *hunk.old, *window[hunk.end - low : high - low])
+    now = (*window[: start - low], *added, *window[start + removed - low : high - low])
+    return replace(hunk, start=low, old=tuple(old), new=tuple(now), seq=seq)
+
+
+def hunk_window(hunk: Hunk, start: int, removed: int) -> tuple[int, int]:
+    """(low, high): the lines of the file before an edit of `removed` lines at `start` that `hunk` covers once
+    grown by that edit."""
+    return min(hunk.start, start), max(hunk.end, start + removed)
 
 
 class RecentEdits:
@@ -87,16 +112,19 @@ class RecentEdits:
         if previous is None or edit is None:
             return
         self._seq += 1
-        start, removed, added = edit
+        start, offset, removed_lines, added = edit
+        removed = len(removed_lines)
         hunks = self._hunks.setdefault(path, [])
         touching = [h for h in hunks if start <= h.end and start + removed >= h.start]
         kept = [h for h in hunks if h not in touching]
         shift = len(added) - removed
         kept = [replace(h, start=h.start + shift) if h.start >= start + removed else h for h in kept]
         if touching:
-            grown = merge(max(touching, key=lambda h: h.seq), start, removed, added, previous.split("\n"), self._seq)
+            hunk = max(touching, key=lambda h: h.seq)
+            window = _line_window(previous, start, offset, *hunk_window(hunk, start, removed))
+            grown = merge(hunk, start, removed, added, window, self._seq)
         else:
-            grown = Hunk(path, start, tuple(previous.split("\n")[start : start + removed]), added, self._seq)
+            grown = Hunk(path, start, removed_lines, added, self._seq)
         if grown.old != grown.new:  # typed and deleted again: nothing left to tell
             kept.append(grown)
         self._hunks[path] = sorted(kept, key=lambda h: h.seq)[-self._per_file :]

@@ -9,6 +9,7 @@ problem once as `window/showMessage` (events.py).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 from typing import Any
@@ -22,6 +23,7 @@ from lsp.server.actions import COMMANDS, Commands, code_actions
 from lsp.server.completion import Completer
 from lsp.server.documents import doc_language, document_path
 from lsp.server.events import EventReporter
+from lsp.server.protocol import CaretProtocol
 from lsp.server.settings import flatten
 from lsp.server.stdio import protocol_streams
 
@@ -44,7 +46,9 @@ def configure(session: Session, reporter: EventReporter, options: Any, origin: s
 
 def build_server(session: Session) -> LanguageServer:
     """caret's language server over `session`."""
-    server = LanguageServer("caret", VERSION, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+    server = LanguageServer(
+        "caret", VERSION, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=CaretProtocol
+    )
     reporter = EventReporter(server)
     completer = Completer(session, reporter)
     commands = Commands(session, reporter)
@@ -56,6 +60,11 @@ def build_server(session: Session) -> LanguageServer:
         task.add_done_callback(background.discard)
 
     initialization: dict[str, Any] = {}
+
+    @functools.lru_cache(maxsize=256)
+    def edited_path(uri_path: str | None, uri: str) -> str:
+        # didChange comes per keystroke: resolving the path (symlinks, the workspace root) each time cost ~100 us.
+        return document_path(session, uri_path, uri)
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: LanguageServer, params: lsp.InitializeParams) -> None:
@@ -83,7 +92,7 @@ def build_server(session: Session) -> LanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         doc = ls.workspace.get_text_document(params.text_document.uri)
-        session.buffer_changed(document_path(session, doc.path, doc.uri), doc.source)
+        session.buffer_changed(edited_path(doc.path, doc.uri), doc.source)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=True))
     def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:

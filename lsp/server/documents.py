@@ -4,7 +4,9 @@ indices, and an engine's new text back to LSP edits."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.workspace import TextDocument, Workspace
@@ -15,6 +17,66 @@ from engine.languages import language_for
 from engine.session import Session
 
 _WORD_TAIL = re.compile(r"[A-Za-z0-9_]*$")
+
+
+class LineDocument(TextDocument):
+    """A TextDocument that keeps its lines: an incremental change re-splits the lines it touches, not the file
+    (pygls rebuilds the whole text and splits it again on every change and every position lookup)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lines: tuple[str, ...] | None = None
+
+    @property
+    def lines(self) -> Sequence[str]:
+        if self._lines is not None:
+            return self._lines
+        lines = tuple(self.source.splitlines(True))
+        if self._source is not None:  # a document read from disk on each access is not cached
+            self._lines = lines
+        return lines
+
+    @property
+    def source(self) -> str:
+        if self._source is None and self._lines is not None:
+            self._source = "".join(self._lines)
+        return super().source
+
+    def apply_change(self, change: lsp.TextDocumentContentChangeEvent) -> None:
+        if (isinstance(change, lsp.TextDocumentContentChangePartial) and self._is_sync_kind_incremental
+                and self._apply_to_lines(change)):
+            return
+        self._source = self.source if self._lines is not None else self._source  # the text, before the lines go
+        self._lines = None
+        super().apply_change(change)
+        self._lines = None
+
+    def _apply_to_lines(self, change: lsp.TextDocumentContentChangePartial) -> bool:
+        """Replace the changed lines; False (nothing done) for a document read from disk, an empty one, or a range
+        that ends past the last line (pygls's own rules apply)."""
+        lines = self.lines
+        rng = self.position_codec.range_from_client_units(lines, change.range)
+        first, last = rng.start.line, rng.end.line
+        if self._lines is None or not first <= last < len(lines):  # not kept in memory, or pygls's rule
+            return False
+        # One untouched line on each side joins the re-split text, so a "\r" + "\n" pair across the edge of the
+        # change splits as it would in the whole file.
+        low, high = max(first - 1, 0), min(last + 2, len(lines))
+        text = "".join(lines[low:first]) + lines[first][: rng.start.character] + change.text
+        text += lines[last][rng.end.character :] + "".join(lines[last + 1 : high])
+        self._lines = (*lines[:low], *text.splitlines(True), *lines[high:])
+        self._source = None  # joined again when asked for
+        return True
+
+
+class LineWorkspace(Workspace):
+    """pygls's Workspace whose text documents are LineDocuments."""
+
+    def _create_text_document(
+        self, doc_uri: str, source: str | None = None, version: int | None = None, language_id: str | None = None
+    ) -> TextDocument:
+        return LineDocument(doc_uri, source=source, version=version, language_id=language_id,
+                            sync_kind=self._sync_kind, position_codec=self._position_codec)
 
 
 def document_path(session: Session, uri_path: str | None, uri: str) -> str:

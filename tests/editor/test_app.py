@@ -37,6 +37,8 @@ async def test_typing_shows_ghost_text_and_tab_accepts_it(tmp_path: Path) -> Non
         await pilot.press("tab")
         assert code.text.startswith(SOURCE + "    with" + ghost)
         assert code.ghost_text == ""
+        app.session.ghost_stats.flush()  # the acceptance is counted for `caret stats`, locally
+        assert '"event": "accepted"' in app.session.ghost_stats.path.read_text()
         # An accepted suggestion is one undo step.
         await pilot.press("ctrl+z")
         assert code.text == SOURCE + "    with"
