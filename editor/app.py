@@ -16,7 +16,7 @@ from textual.widgets import DirectoryTree, Footer, Static
 
 from editor.buffer_guard import BufferGuard, reload_background_buffers
 from editor.buffers import Buffer, BufferManager, TabBar
-from editor.chat_flow import ask_chat
+from editor.chat_flow import handle_chat_request, toggle_chat_panel
 from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
 from editor.dialogs import ConfirmDialog
@@ -383,16 +383,11 @@ class CaretApp(App[None]):
     # -- chat --
     def action_toggle_chat(self) -> None:
         """Open or close the chat panel."""
-        panel = self.query_one(ChatPanel)
-        panel.toggle_class("-open")
-        if panel.has_class("-open"):
-            panel.query_one("#question").focus()
-        else:
-            self.code.focus()
+        toggle_chat_panel(self)
 
-    @on(ChatPanel.Asked)
-    def _chat_asked(self, event: ChatPanel.Asked) -> None:
-        ask_chat(self, event.question)
+    @on(ChatPanel.Request)
+    def _chat_request(self, event: ChatPanel.Request) -> None:
+        handle_chat_request(self, event)
 
     # -- inline edit --
     def action_inline_edit(self) -> None:

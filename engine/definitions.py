@@ -19,12 +19,15 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from context.languages import detect_language, has_grammar
 from context.symbols import Definition, enclosing_definition, extract_symbols, innermost_definition
 from engine.languages import language_for
-from lsp.client import LanguageServerPool, Location, split_lines
 from prompts.items import ContextItem, ContextKind
+
+if TYPE_CHECKING:  # lsp.client pulls in lsprotocol (~1 s); it is imported once a pool exists, not at launch
+    from lsp.client import LanguageServerPool, Location
 
 # (workspace-relative path, buffer text, cursor line, time budget in seconds) -> definition items, best first
 DefinitionProvider = Callable[[str, str, int, float], Awaitable[list[ContextItem]]]
@@ -162,6 +165,8 @@ async def definition_context(
     deadline = loop.time() + budget_s - min(0.1 * budget_s, 0.01)
     if await pool.sync_document(path, text) is None:
         return []
+    from lsp.client import split_lines  # cheap here: the pool already imported lsp.client
+
     lines = split_lines(text)
     # The cursor line's names go to the server first; the parse for the enclosing function runs meanwhile.
     wanted = identifiers_near_cursor(lines, language, cursor_line, None, max_identifiers)
@@ -222,6 +227,8 @@ def _definition_item(
     target_text = pool.document_text(target)
     if target_text is None:
         return None
+    from lsp.client import split_lines
+
     target_lines = split_lines(target_text)
     if not 0 <= line < len(target_lines):
         return None

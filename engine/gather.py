@@ -9,18 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from context.index import WorkspaceIndex
 from context.mentions import ResolvedMention, parse_mentions, resolve_mentions, strip_mentions
-from context.repomap import RepoMap, repo_map
 from context.rules import Rule
-from context.search import SearchHit, search
 from engine.definitions import DefinitionProvider
 from engine.privacy import left_out_note, may_send_definition, withheld
 from engine.project import ProjectContext
 from models.tokenizers import estimate_tokens
 from prompts.chat import SELECTION_SOURCE
 from prompts.items import ContextItem, ContextKind
+
+if TYPE_CHECKING:  # numpy and bm25s (~0.6 s) are imported on the first retrieval, not at launch
+    from context.repomap import RepoMap
+    from context.search import SearchHit
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
@@ -183,6 +186,9 @@ def _retrieve(
     index: WorkspaceIndex, query: str, focus: list[str], recent: list[str], map_tokens: int,
     count_tokens: Callable[[str], int],
 ) -> tuple[list[SearchHit], RepoMap]:
+    from context.repomap import repo_map
+    from context.search import search
+
     hits = search(index, query, k=8, focus_files=focus, recent_files=recent)
     return hits, repo_map(index, focus, identifiers(query), map_tokens, count_tokens)
 

@@ -10,6 +10,7 @@ front-ends as events (engine/events.py) through `subscribe`.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -240,8 +241,18 @@ class Session:
     def definitions_provider(self) -> DefinitionProvider | None:
         """Definitions near a cursor from the language servers, for ghost text, chat and edit; None without
         language servers."""
+        if not self.config["lsp.enabled"]:
+            return None
+        if self._lsp is not None:
+            return definitions_provider(self._lsp, self.root)
+        return self._first_definitions
+
+    async def _first_definitions(self, path: str, text: str, line: int, budget_s: float) -> list[ContextItem]:
+        """The provider until the pool exists: lsp.client (lsprotocol, ~1 s) is imported on a thread, so the first
+        request after launch (a ghost prefill on open) does not hold the event loop and the first frame."""
+        await asyncio.to_thread(importlib.import_module, "lsp.client")
         pool = self.lsp
-        return None if pool is None else definitions_provider(pool, self.root)
+        return [] if pool is None else await definitions_provider(pool, self.root)(path, text, line, budget_s)
 
     # -- buffers --
     @cached_property

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from context.docs import DocsError, DocsSource
 from context.languages import lsp_files
 from engine.config import Config, ConfigError
-from lsp.client import ServerSpec
-from lsp.client import default_server_specs as lsp_defaults
+
+if TYPE_CHECKING:  # lsp.client pulls in lsprotocol (~1 s): imported when servers are asked for, not at launch
+    from lsp.client import ServerSpec
 
 
 def docs_sources(config: Config) -> list[DocsSource]:
@@ -37,11 +39,15 @@ def _with_files(spec: ServerSpec, extensions: tuple[str, ...] = ()) -> ServerSpe
 
 def default_server_specs() -> list[ServerSpec]:
     """lsp.client's default servers, serving the extensions the language table gives their languages."""
+    from lsp.client import default_server_specs as lsp_defaults
+
     return [_with_files(spec) for spec in lsp_defaults()]
 
 
 def server_specs(config: Config) -> list[ServerSpec]:
     """The default language servers, with `[lsp.servers.LANGUAGE]` replacing or adding entries."""
+    from lsp.client import ServerSpec
+
     specs = {spec.language: spec for spec in default_server_specs()}
     for language, fields in config.named("lsp.servers").items():
         base = specs.get(language)

@@ -23,6 +23,7 @@ from editor.code_view import CodeView
 from engine.session import Session
 from tests.cli.arun import Ran, acaret, clean_env
 from tests.editor.pilot import wait_for
+from tests.lsp.clients import stop
 from tests.models.scripted_server import Reply, Request, ScriptedServer, chat_events, completion_events
 
 CONFIG_KEY = "sk-config-planted-7f3a9c"
@@ -166,12 +167,7 @@ async def test_caret_lsp_sends_no_secret(workspace: Path, model_server: Scripted
         assert result is not None and [i.insert_text for i in result.items] == ["return 'hi ' + name"]
         assert posts(model_server, "/completions")
     finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), 10)
-        finally:
-            if client._server is not None and client._server.returncode is None:
-                client._server.kill()  # never leave a server behind, whatever failed above
-            await client.stop()
+        await stop(client)
     assert_nothing_planted(model_server)
 
 

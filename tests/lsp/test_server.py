@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp.clients import stop
 from tests.models.scripted_server import Reply, Request, ScriptedServer, completion_events
 
 WORKSPACE = Path(__file__).parent / "fixtures" / "server_ws"
@@ -103,9 +103,6 @@ async def test_utf16_positions_are_converted_at_the_boundary() -> None:
         assert result.items[0].range == lsp.Range(start=lsp.Position(0, column), end=lsp.Position(0, column))
     finally:
         try:
-            await asyncio.wait_for(client.shutdown_session(), 10)
+            await stop(client)
         finally:
-            if client._server is not None and client._server.returncode is None:
-                client._server.kill()  # never leave a server behind, whatever failed above
-            await client.stop()
             await server.aclose()

@@ -12,6 +12,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.docs_site import FACT, docs_site
+from tests.lsp.clients import stop
 
 
 def docs_progress(client: LanguageClient) -> list[str]:
@@ -48,12 +49,7 @@ async def test_docs_sites_are_crawled_in_the_background(tmp_path: Path) -> None:
                 await asyncio.sleep(0.05)
             assert kinds[0] == "begin"
         finally:
-            try:
-                await asyncio.wait_for(client.shutdown_session(), 10)
-            finally:
-                if client._server is not None and client._server.returncode is None:
-                    client._server.kill()  # never leave a server behind, whatever failed above
-                await client.stop()
+            await stop(client)
     crawled = json.loads(pages.read_text())
     assert crawled["url"] == url and len(crawled["pages"]) == 3
     assert any(FACT in page["text"] for page in crawled["pages"])

@@ -11,6 +11,8 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp.clients import stop
+
 
 async def _until(predicate: Callable[[], bool], timeout_s: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout_s
@@ -62,9 +64,4 @@ async def test_progress_and_problems_reach_the_client(tmp_path: Path) -> None:
         assert any("127.0.0.1:9" in text for text in texts), texts
         assert len(texts) == len(set(texts)) < 3, texts  # each problem once, however many requests failed
     finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), 10)
-        finally:
-            if client._server is not None and client._server.returncode is None:
-                client._server.kill()  # never leave a server behind, whatever failed above
-            await client.stop()
+        await stop(client)

@@ -16,6 +16,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp.clients import stop
 from tests.models.scripted_server import Reply, Request, ScriptedServer, chat_events, completion_events
 
 SOURCE = "def add(a, b):\n    return a + b\n\n\nresult = add(1, \n"
@@ -77,15 +78,6 @@ async def start(ws: Path, server: ScriptedServer, inline: bool = False, options:
         capabilities=capabilities(inline, profile), initialization_options=options,
         workspace_folders=[lsp.WorkspaceFolder(uri=ws.as_uri(), name="ws")]))
     return client
-
-
-async def stop(client: LanguageClient) -> None:
-    try:
-        await asyncio.wait_for(client.shutdown_session(), 10)
-    finally:
-        if client._server is not None and client._server.returncode is None:
-            client._server.kill()  # never leave a server behind, whatever failed above
-        await client.stop()
 
 
 @pytest.fixture(params=PROFILES)

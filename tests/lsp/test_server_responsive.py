@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.lsp.test_server_features import stop
+from tests.lsp.clients import stop
 
 
 @pytest.mark.slow
