@@ -19,10 +19,11 @@ from editor.buffers import Buffer, BufferManager, TabBar
 from editor.chat_flow import handle_chat_request, toggle_chat_panel
 from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
+from editor.commands import CaretCommands
 from editor.dialogs import ConfirmDialog
 from editor.editing import EditorArea
 from editor.find import FindBar, GoToLine, parse_line_target
-from editor.ghost_flow import request_ghost_text
+from editor.ghost_flow import continue_after_accept, request_ghost_text
 from editor.inline_edit import ask_inline_edit
 from editor.inspector import PromptInspector
 from editor.navigation_flow import find_references, go_to_definition, problem_on_line, show_hover, show_problems
@@ -42,6 +43,7 @@ class CaretApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "caret"
     COMMAND_PALETTE_BINDING = "f1"  # Ctrl+P finds files, as in other editors; F1 (or Ctrl+Shift+P) has commands
+    COMMANDS = App.COMMANDS | {CaretCommands}
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+q", "quit_safely", "Quit", priority=True),
@@ -50,7 +52,8 @@ class CaretApp(App[None]):
         Binding("ctrl+n", "new_buffer", "New", priority=True, show=False),
         Binding("ctrl+tab,ctrl+pagedown", "next_buffer", "Next tab", priority=True, show=False),
         Binding("ctrl+shift+tab,ctrl+pageup", "next_buffer(-1)", "Previous tab", priority=True, show=False),
-        Binding("ctrl+shift+p", "command_palette", "Commands", show=False),
+        # Listed here, Textual adds no COMMAND_PALETTE_BINDING of its own: so F1 must be here too.
+        Binding("f1,ctrl+shift+p", "command_palette", "Commands", priority=True, show=False),
         Binding("ctrl+l", "toggle_chat", "Chat", priority=True),
         Binding("ctrl+k", "inline_edit", "Edit", priority=True),
         Binding("f2", "inspect_prompt", "Prompt"),
@@ -85,7 +88,7 @@ class CaretApp(App[None]):
                 yield Static("", id="status")
             yield ChatPanel(id="chat")
         yield GhostTail("", id="ghost-tail")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # F1 opens it; the snapshot footer stays as it was
 
     def on_mount(self) -> None:
         self.buffers = BufferManager(self.query_one("#buffers", Vertical), self.query_one(TabBar), self.code)
@@ -306,6 +309,7 @@ class CaretApp(App[None]):
     @on(CodeView.GhostAccepted)
     def _ghost_accepted(self, event: CodeView.GhostAccepted) -> None:
         self.session.ghost_accepted(self.buffer.language, event.suggestion, event.text)  # `caret stats`, local only
+        continue_after_accept(self, event.text, event.suggestion)
 
     @on(CodeView.UserEdited)
     def _user_edited(self) -> None:

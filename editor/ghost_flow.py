@@ -25,6 +25,13 @@ def request_ghost_text(app: CaretApp) -> None:
     app.run_worker(_fetch(app, request), exclusive=True, group="ghost")
 
 
+def continue_after_accept(app: CaretApp, inserted: str, suggestion: str) -> None:
+    """Tab-Tab: after a whole suggestion goes in, ask for the next one at the new cursor at once (no debounce:
+    the user is waiting for it, not typing)."""
+    if inserted == suggestion and app.session.config["completion.enabled"]:
+        request_ghost_text(app)
+
+
 async def _fetch(app: CaretApp, request: GhostTextRequest) -> None:
     code = app.code
 

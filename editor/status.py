@@ -35,3 +35,21 @@ def status_text(event: Event) -> str:
     if isinstance(event, FileChangedOnDisk | DocsCrawled | LanguageServerStarted):
         return ""
     return describe(event)
+
+
+def status_line(
+    file: str, language: str | None, cursor: tuple[int, int], problems: int, news: str = "",
+    ghost_ms: float | None = None,
+) -> str:
+    """The status line from what is known: the news (an engine event, a problem) first, then the file, its
+    language, the cursor (1-based line:col), the problem count and the last ghost-text latency, when known."""
+    parts = [news] if news else []
+    parts.append(file or "untitled")
+    if language:
+        parts.append(language)
+    parts.append(f"{cursor[0] + 1}:{cursor[1] + 1}")
+    if problems:
+        parts.append(f"{problems} problem{'s' if problems != 1 else ''}")
+    if ghost_ms is not None:
+        parts.append(f"ghost {ghost_ms:.0f} ms")
+    return " · ".join(parts)

@@ -25,7 +25,9 @@ from lsp.server.events import EventReporter
 
 EDIT, EXPLAIN, CHAT, APPLY = "caret.edit", "caret.explain", "caret.chat", "caret.apply"
 INDEX_STATUS = "caret.indexStatus"
-COMMANDS = (EDIT, EXPLAIN, CHAT, APPLY, INDEX_STATUS)
+# Executed by the client after it inserts an inline completion item (LSP 3.18 `InlineCompletionItem.command`).
+ACCEPTED = "caret.accepted"
+COMMANDS = (EDIT, EXPLAIN, CHAT, APPLY, INDEX_STATUS, ACCEPTED)
 # Offered by window/showMessageRequest when "Edit with caret…" comes without an instruction (the request has
 # buttons, not a text field).
 PRESET_INSTRUCTIONS = ("Fix bugs", "Add docstrings", "Add type hints", "Simplify", "Add error handling")
@@ -122,6 +124,7 @@ class Commands:
         """Run command `name`; a failure is shown once as an error message and answered as {"error": line}."""
         handlers: dict[str, Callable[[LanguageServer, dict[str, Any]], Any]] = {
             EDIT: self.edit, EXPLAIN: self.explain, CHAT: self.chat, APPLY: self.apply, INDEX_STATUS: self.index_status,
+            ACCEPTED: self.accepted,
         }
         try:
             return await handlers[name](ls, argument(args))
@@ -238,6 +241,16 @@ class Commands:
         else:
             self._reporter.tell(answer)
         return {"answer": answer, "uri": out.as_uri()}
+
+    async def accepted(self, ls: LanguageServer, arg: dict[str, Any]) -> dict[str, Any]:
+        """`caret.accepted {language, suggestion}`: the client inserted a whole inline suggestion, counted for
+        `caret stats` (local only)."""
+        suggestion = arg.get("suggestion")
+        language = arg.get("language")
+        if not isinstance(suggestion, str) or not (language is None or isinstance(language, str)):
+            raise CommandError("caret.accepted needs {language, suggestion}")
+        self._session.ghost_accepted(language, suggestion, suggestion)
+        return {"accepted": len(suggestion)}
 
     async def index_status(self, ls: LanguageServer, arg: dict[str, Any]) -> dict[str, Any]:
         """`caret.indexStatus`: what the index holds, or {"ready": false} while it is first built."""

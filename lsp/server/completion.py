@@ -18,7 +18,8 @@ from pygls.workspace import TextDocument
 from engine.errors import ModelError
 from engine.ghost import GhostText
 from engine.session import Session
-from lsp.server.documents import ghost_request, line_at, with_replacement, word_before
+from lsp.server.actions import ACCEPTED
+from lsp.server.documents import doc_language, ghost_request, line_at, with_replacement, word_before
 from lsp.server.events import EventReporter
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_]")
@@ -38,6 +39,13 @@ def fallback_enabled(mode: str, capabilities: lsp.ClientCapabilities) -> bool:
         return mode == "on"
     text_document = capabilities.text_document
     return text_document is None or text_document.inline_completion is None
+
+
+def inline_item(insert_text: str, here: lsp.Range, language: str | None, suggestion: str) -> lsp.InlineCompletionItem:
+    """One inline item whose command the client executes after inserting it, so acceptance is counted."""
+    accepted = lsp.Command(title="caret: accepted", command=ACCEPTED,
+                           arguments=[{"language": language, "suggestion": suggestion}])
+    return lsp.InlineCompletionItem(insert_text=insert_text, range=here, command=accepted)
 
 
 def completion_item(word: str, suggestion: str, position: lsp.Position) -> lsp.CompletionItem:
@@ -103,7 +111,8 @@ class Completer:
             return None
         if result is None:
             return lsp.InlineCompletionList(items=[])
-        return lsp.InlineCompletionList(items=[lsp.InlineCompletionItem(insert_text=prefix + result.text, range=here)])
+        item = inline_item(prefix + result.text, here, doc_language(doc), result.text)
+        return lsp.InlineCompletionList(items=[item])
 
     async def completion(self, ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
         """`textDocument/completion`: the suggestion as one item, incomplete so it is asked again as the user

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -290,3 +291,27 @@ async def test_cancel_request_stops_decoding(
     assert scripted_server.events_sent <= sent + 1  # nothing more is decoded
     with pytest.raises(Exception, match="cancel"):  # the request answers "cancelled"
         await asyncio.wait_for(pending, 5)
+
+
+async def test_executing_an_inline_items_command_counts_it_accepted(
+    scripted_server: ScriptedServer, ws: Path, profile: str
+) -> None:
+    answering(scripted_server, [], ["2)"])
+    client = await start(ws, scripted_server, inline=True, profile=profile)
+    try:
+        uri = open_doc(client, ws / "calc.py", SOURCE)
+        result = await client.text_document_inline_completion_async(lsp.InlineCompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(4, 16),
+            context=lsp.InlineCompletionContext(trigger_kind=lsp.InlineCompletionTriggerKind.Invoked)))
+        assert isinstance(result, lsp.InlineCompletionList)
+        [item] = result.items
+        assert item.insert_text == "2)" and item.command is not None
+        assert item.command.command in client.initialize_result.capabilities.execute_command_provider.commands
+        answer = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+            command=item.command.command, arguments=item.command.arguments))
+        assert answer == {"accepted": 2}
+    finally:
+        await stop(client)  # the session flushes its stats on shutdown
+    events = [json.loads(line) for line in (ws / ".caret" / "stats" / "ghost.jsonl").read_text().splitlines()]
+    assert [(e["event"], e["language"], e["chars"]) for e in events if e["event"] == "accepted"] == [
+        ("accepted", "python", 2)]
