@@ -8,7 +8,8 @@ Corpora (copied into a temp dir, so neither tool's cache touches the originals):
 Each measurement runs in its own child process, so ru_maxrss is that side's peak alone:
   caret cold   WorkspaceIndex.build(use_cache=False) + repo_map (worker processes' peak reported apart)
   caret warm   WorkspaceIndex.build() reading .caret/index, + repo_map; then re-index of one saved file, and
-               one edit + the map (update_file with a buffer's text, then repo_map: the graph is updated, not rebuilt)
+               one edit + the map (update_file with a buffer's text, then repo_map: the graph is updated, not rebuilt);
+               the first search (builds the BM25 index), then one edit + a search (BM25 updated for that file only)
   aider cold   RepoMap.get_repo_map with its tags cache removed (aider-chat 0.86.2 in bench/.aider-venv)
   aider warm   the same again, its tags cache now filled
 Both use the same stand-in token counter (len(text) // 4) and a 1024-token map focused on one file.
@@ -37,6 +38,7 @@ AIDER_VENV = REPO / "bench" / ".aider-venv"
 AIDER_PYTHON = AIDER_VENV / "bin" / "python"
 AIDER_VERSION = "0.86.2"
 MAP_TOKENS = 1024
+SEARCH_QUERY = "decode a document from a string and return the object"
 
 AIDER_PEER = r'''
 import json, os, resource, sys, time
@@ -144,6 +146,7 @@ def child_caret_cold(root: str, focus: str) -> dict[str, float]:
 def child_caret_warm(root: str, focus: str) -> dict[str, float]:
     from context.index import WorkspaceIndex
     from context.repomap import repo_map
+    from context.search import search
     from context.workspace import Workspace
 
     start = time.perf_counter()
@@ -177,11 +180,23 @@ def child_caret_warm(root: str, focus: str) -> dict[str, float]:
         index.update_file(focus, text=original + extra)
         repo_map(index, [focus], [], MAP_TOKENS, count_tokens)
         edit_map_ms.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    search(index, SEARCH_QUERY, k=8)  # the first search builds the BM25 index of every chunk
+    first_search_ms = (time.perf_counter() - t0) * 1000
+    edit_search_ms: list[float] = []
+    for i in range(9):  # one edit, then a chat's search (the edited file as focus and recent file), as gather does
+        extra = f"\n\ndef search_added_{i}(doc):\n    return doc\n" if i % 2 else f"\n\nsearch_value = {i}\n"
+        t0 = time.perf_counter()
+        index.update_file(focus, text=original + extra)
+        search(index, SEARCH_QUERY, k=8, focus_files=[focus], recent_files=[focus])
+        edit_search_ms.append((time.perf_counter() - t0) * 1000)
     return {
         "load_s": built - start, "map_s": done - built, "total_s": done - start,
         "files_parsed": parsed_at_load, "reindex_saved_ms_p50": statistics.median(saved_ms),
         "reindex_buffer_ms_p50": statistics.median(buffer_ms), "map_after_edit_ms": remap_ms,
         "edit_then_map_ms_p50": statistics.median(edit_map_ms), "edit_then_map_ms_max": max(edit_map_ms),
+        "first_search_ms": first_search_ms, "edit_then_search_ms_p50": statistics.median(edit_search_ms),
+        "edit_then_search_ms_max": max(edit_search_ms),
         "focus_lines": original.count("\n"), "maxrss_mb": _rss_mb(resource.RUSAGE_SELF),
     }
 
@@ -286,6 +301,9 @@ def main() -> None:
                 f"{name}_caret_map_after_edit_ms": round(warm["map_after_edit_ms"], 1),
                 f"{name}_caret_edit_then_map_ms_p50": round(warm["edit_then_map_ms_p50"], 1),
                 f"{name}_caret_edit_then_map_ms_max": round(warm["edit_then_map_ms_max"], 1),
+                f"{name}_caret_first_search_ms": round(warm["first_search_ms"], 1),
+                f"{name}_caret_edit_then_search_ms_p50": round(warm["edit_then_search_ms_p50"], 1),
+                f"{name}_caret_edit_then_search_ms_max": round(warm["edit_then_search_ms_max"], 1),
             }
             if with_aider:
                 aider_cold, aider_warm = row["aider_cold"], row["aider_warm"]

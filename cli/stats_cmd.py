@@ -12,7 +12,7 @@ from engine.ghost.stats import read_events, summarize
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `caret stats` to the command parsers."""
-    parser = sub.add_parser("stats", help="ghost text shown, accepted and latency in this workspace (local only)")
+    parser = sub.add_parser("stats", help="ghost text shown, accepted, retained, latency in this workspace (local)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -24,6 +24,16 @@ def _line(label: str, s: dict[str, object]) -> str:
             f"latency p50/p95 {latency}")
 
 
+def _retention_line(label: str, s: dict[str, object]) -> str | None:
+    """"python       retained after 30s: mean 93.1 %, >= 90 % in 80.0 % of 5 accepts; ..." or None (no checks)."""
+    retention = s.get("retention")
+    if not isinstance(retention, dict) or not retention:
+        return None
+    parts = [f"after {delay}: mean {r['mean_pct']} %, >= 90 % in {r['at_least_90_pct']} % of {r['checks']}"
+             for delay, r in retention.items()]
+    return f"{label:12} retained " + "; ".join(parts)
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the figures; exit 2 when the workspace is not a folder."""
     root = args.workspace or Path.cwd()
@@ -33,10 +43,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
         return 0
-    print(_line("all", report))
     by_language = report["by_language"]
     assert isinstance(by_language, dict)
-    for language, figures in by_language.items():
-        print(_line(language, figures))
-    print("retention (accepted text still there after 30 s / 2 min): not measured yet")
+    rows = [("all", report), *by_language.items()]
+    for label, figures in rows:
+        print(_line(label, figures))
+    retained = [line for label, figures in rows if (line := _retention_line(label, figures))]
+    print("\n".join(retained) if retained else
+          "retention (accepted text still there after 30 s / 2 min): not measured yet (no accept checked)")
     return 0

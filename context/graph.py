@@ -13,11 +13,13 @@ the arrays are assembled, so a change in how many files use a name touches no ed
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from context.gcpause import gc_paused
 from context.index import WorkspaceIndex
 from context.store import FileRecord
 
@@ -30,6 +32,7 @@ _LINK_KINDS = frozenset({
 })
 _Edges = tuple[np.ndarray, np.ndarray, np.ndarray]  # per source file: target node ids, identifier ids, base weights
 _NO_EDGES: _Edges = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+_NONE: frozenset[int] = frozenset()
 
 
 def _module_name(path: str) -> str | None:
@@ -83,6 +86,8 @@ class _Link:
     ident: int
     factor: float
 
+
+_UNKNOWN = _Link(_NONE, _NONE, -1, 0.0)  # a reference not looked up yet in this sync
 
 @dataclass(slots=True)
 class ReferenceGraph:
@@ -167,7 +172,8 @@ class GraphState:
     stems: list[str | None] = field(default_factory=list)  # per node id
     definers: dict[str, set[int]] = field(default_factory=dict)  # name -> nodes defining it (anything)
     methods: dict[str, set[int]] = field(default_factory=dict)  # name -> nodes defining it as a method
-    users: dict[str, int] = field(default_factory=dict)  # name -> references to it, over all files
+    # raw reference ("name" or ".name") -> files using it; a name's users are both forms (`_users`)
+    ref_files: Counter[str] = field(default_factory=Counter)
     idents: list[str] = field(default_factory=list)
     ident_position: dict[str, int] = field(default_factory=dict)
     edges: dict[str, _Edges] = field(default_factory=dict)
@@ -202,17 +208,23 @@ class GraphState:
 
     def _count_users(self, refs: set[str] | None) -> np.ndarray:
         """References per identifier id, recounted only for `refs` (and identifiers new since the last count)."""
+        users = self._users
         if refs is None or self.ident_users is None:
-            return np.fromiter((self.users.get(x, 0) for x in self.idents), dtype=np.float64, count=len(self.idents))
+            return np.fromiter((users(x) for x in self.idents), dtype=np.float64, count=len(self.idents))
         known = len(self.ident_users)
-        fresh = np.fromiter((self.users.get(x, 0) for x in self.idents[known:]), dtype=np.float64)
+        fresh = np.fromiter((users(x) for x in self.idents[known:]), dtype=np.float64)
         counts = np.concatenate([self.ident_users, fresh])
         for ref in refs:
             name = ref.removeprefix(".")
             at = self.ident_position.get(name)
             if at is not None:
-                counts[at] = self.users.get(name, 0)
+                counts[at] = users(name)
         return counts
+
+    def _users(self, name: str) -> int:
+        """References to `name` over all files, bare or as a member."""
+        get = self.ref_files.get
+        return get(name, 0) + get("." + name, 0)
 
     def _users_of(self, names: set[str], changed: set[str]) -> set[str]:
         """The changed files plus every file referring to one of `names` (all files when that is most)."""
@@ -238,10 +250,7 @@ class GraphState:
                 self.idents.append(name)
         for name in facts.methods:
             self.methods.setdefault(name, set()).add(a)
-        users = self.users
-        for ref in record.references:
-            name = ref.removeprefix(".")
-            users[name] = users.get(name, 0) + 1
+        self.ref_files.update(record.references.keys())  # counted in C: ~100k references on the stdlib
         return facts
 
     def _forget(self, path: str) -> _FileFacts:
@@ -252,8 +261,7 @@ class GraphState:
             self.definers[name].discard(a)
         for name in facts.methods:
             self.methods[name].discard(a)
-        for ref in self.records.pop(path).references:
-            self.users[ref.removeprefix(".")] -= 1
+        self.ref_files.subtract(self.records.pop(path).references.keys())
         return facts
 
     def _link(self, ref: str) -> _Link | None:
@@ -262,10 +270,10 @@ class GraphState:
         everything = self.definers.get(name)
         if not everything or len(everything) > MAX_DEFINERS:
             return None
-        method_files = self.methods.get(name, set())
-        others = everything - method_files
+        method_files = self.methods.get(name, _NONE)
+        others = everything - method_files if method_files else everything
         if not member:  # a bare name is not a method
-            method_files = set()
+            method_files = _NONE
             if not others:
                 return None
         factor = 1.0 / len(everything)
@@ -278,33 +286,34 @@ class GraphState:
     def _file_edges(self, path: str, links: dict[str, _Link | None]) -> _Edges:
         a = self.node[path]
         refs = self.records[path].references
+        stems = self.stems
         dst: list[int] = []
-        ident: list[int] = []
-        base: list[float] = []
+        idents: list[int] = []  # per reference that links: its identifier, weight and number of targets
+        weights: list[float] = []
+        fanout: list[int] = []
         for ref, count in refs.items():
-            if ref in links:
-                link = links[ref]
-            else:
+            link = links.get(ref, _UNKNOWN)
+            if link is _UNKNOWN:
                 link = links[ref] = self._link(ref)
-            if link is None:
-                continue
             # A file that defines the name itself most likely means its own definition.
-            if a in link.methods or a in link.others:
+            if link is None or a in link.methods or a in link.others:
                 continue
             targets: Iterable[int] = link.others
-            if ref.startswith("."):
+            if ref[0] == ".":
                 # `x.name` reaches another file's function or constant only as `module.name`: keep those whose
                 # module this file names; any method of that name stays a candidate.
-                named = [b for b in link.others if _names_module(refs, self.stems[b])]
-                targets = [*link.methods, *named]
-            w = math.sqrt(count) * link.factor
-            for b in targets:
-                dst.append(b)
-                ident.append(link.ident)
-                base.append(w)
+                targets = [*link.methods, *[b for b in link.others if _names_module(refs, stems[b])]]
+            before = len(dst)
+            dst.extend(targets)
+            if len(dst) > before:
+                idents.append(link.ident)
+                weights.append(math.sqrt(count) * link.factor)
+                fanout.append(len(dst) - before)
         if not dst:
             return _NO_EDGES
-        return np.asarray(dst, dtype=np.int32), np.asarray(ident, dtype=np.int32), np.asarray(base)
+        repeat = np.asarray(fanout)
+        return (np.asarray(dst, dtype=np.int32), np.repeat(np.asarray(idents, dtype=np.int32), repeat),
+                np.repeat(np.asarray(weights), repeat))
 
     def _assemble(self, users: np.ndarray) -> ReferenceGraph:
         files = sorted(self.records)
@@ -331,5 +340,10 @@ class GraphState:
 def graph_of(index: WorkspaceIndex) -> ReferenceGraph:
     """The index's reference graph, updated once per index version (only what the edits changed)."""
     state: GraphState = index.derived.setdefault("graph-state", (-1, GraphState()))[1]
-    graph: ReferenceGraph = index.cached("graph", lambda: state.sync(index.records))
+
+    def sync() -> ReferenceGraph:
+        with gc_paused():
+            return state.sync(index.records)
+
+    graph: ReferenceGraph = index.cached("graph", sync)
     return graph

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from context.chunks import Chunk, chunk_text, cut_chunks
+from context.gcpause import gc_paused
 from context.languages import detect_language, has_grammar
 from context.store import FileRecord, IndexStore
 from context.symbols import Definition, extract_symbols
@@ -53,7 +54,8 @@ def analyze_source(path: str, data: bytes, size: int, mtime_ns: int, digest: str
     language = record.language = detect_language(path, lines[0] if lines else None)
     try:
         if language is not None and has_grammar(language):
-            symbols = extract_symbols(text.encode("utf-8"), language)
+            src = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # the bytes of `text` (UTF-8)
+            symbols = extract_symbols(src, language)
             record.definitions = symbols.definitions
             record.references = symbols.references
             record.chunks = cut_chunks(path, lines, record.definitions)
@@ -164,6 +166,13 @@ class WorkspaceIndex:
         cls, workspace: Workspace, progress: Progress | None = None, use_cache: bool = True,
         workers: int | None = None,
     ) -> WorkspaceIndex:
+        with gc_paused():
+            return cls._build(workspace, progress, use_cache, workers)
+
+    @classmethod
+    def _build(
+        cls, workspace: Workspace, progress: Progress | None, use_cache: bool, workers: int | None,
+    ) -> WorkspaceIndex:
         store = IndexStore(workspace.root)
         cached = store.load() if use_cache else {}
         paths = list(workspace.files())
@@ -262,7 +271,23 @@ class WorkspaceIndex:
 
     @property
     def chunks(self) -> list[Chunk]:
-        return [c for rec in self.records.values() for c in rec.chunks]
+        return [c for path in list(self.records) for c in self.chunks_of(path)]
+
+    @property
+    def chunk_count(self) -> int:
+        """How many chunks the index holds, without decoding them (`chunks` decodes every file's)."""
+        return sum(rec.chunk_count for rec in self.records.values())
+
+    def chunks_of(self, rel_path: str) -> list[Chunk]:
+        """One file's chunks; a cached record whose chunk rows turn out damaged is parsed again."""
+        rec = self.records.get(rel_path)
+        if rec is None:
+            return []
+        try:
+            return rec.chunks
+        except (TypeError, ValueError):
+            fresh = self.update_file(rel_path)
+            return fresh.chunks if fresh is not None else []
 
     def file_lines(self, rel_path: str) -> list[str]:
         """The indexed file's lines (read from disk once per content hash)."""
@@ -315,6 +340,8 @@ class WorkspaceIndex:
         self.records[rel] = rec
         self.files_parsed += 1
         self._changed(rel)
+        if text is not None and rec.error is None:  # chunk texts (search, prompts) come from the buffer
+            self._lines[rel] = (rec.content_hash, text.removeprefix("\ufeff").split("\n"))
         return rec
 
     def remove_file(self, rel_path: str) -> None:

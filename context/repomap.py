@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from context.gcpause import gc_paused
 from context.graph import ReferenceGraph, graph_of
 from context.index import WorkspaceIndex
 from context.store import FileRecord
@@ -145,7 +146,11 @@ def _definition_table(index: WorkspaceIndex, graph: ReferenceGraph) -> _Definiti
         keys = np.where(ident >= 0, file_index * graph.key_width + ident, -1)
         return _DefinitionTable(sites, file_index, ident, keys)
 
-    table: _DefinitionTable = index.cached("repomap-definitions", build)
+    def paused() -> _DefinitionTable:
+        with gc_paused():
+            return build()
+
+    table: _DefinitionTable = index.cached("repomap-definitions", paused)
     return table
 
 

@@ -2,6 +2,8 @@
 
 A row is keyed by path and carries size, mtime and content hash, so a later start reuses it when the file
 is unchanged; the payload is compact JSON (definitions, references, chunk boundaries; no file text).
+Chunks are decoded on first use (the map never needs them); a damaged chunk row raises then, and the index
+parses that file again (`WorkspaceIndex.chunks_of`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from context.chunks import Chunk
+from context.gcpause import gc_paused
 from context.symbols import Definition
 
 SCHEMA_VERSION = "1"
@@ -32,10 +36,30 @@ class FileRecord:
     line_count: int = 0
     definitions: list[Definition] = field(default_factory=list)
     references: dict[str, int] = field(default_factory=dict)
-    chunks: list[Chunk] = field(default_factory=list)
     error: str | None = None  # one-line reason the file was skipped (decode or parse failure)
     # The JSON this record was read from (or last written as): saving it again need not re-encode.
     encoded: str | None = field(default=None, repr=False, compare=False)
+    _chunks: list[Chunk] | None = field(default=None, repr=False, compare=False)
+    _chunk_rows: list[Any] | None = field(default=None, repr=False, compare=False)  # stored, not yet decoded
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """The file's retrieval chunks; TypeError or ValueError when the stored rows are damaged."""
+        if self._chunks is None:
+            self._chunks = [Chunk.from_row(self.path, row) for row in self._chunk_rows or ()]
+            self._chunk_rows = None
+        return self._chunks
+
+    @chunks.setter
+    def chunks(self, value: list[Chunk]) -> None:
+        self._chunks, self._chunk_rows = value, None
+
+    @property
+    def chunk_count(self) -> int:
+        """How many chunks the file has, without decoding them."""
+        if self._chunks is not None:
+            return len(self._chunks)
+        return len(self._chunk_rows) if isinstance(self._chunk_rows, list) else 0
 
     def payload(self) -> str:
         if self.encoded is None:
@@ -50,7 +74,7 @@ class FileRecord:
                 "defs": [[d.name, d.kind, d.start_line, d.end_line, d.signature, d.container]
                          for d in self.definitions],
                 "refs": self.references,
-                "chunks": [c.to_row() for c in self.chunks],
+                "chunks": (self._chunk_rows or []) if self._chunks is None else [c.to_row() for c in self._chunks],
                 "error": self.error,
             },
             separators=(",", ":"),
@@ -65,9 +89,9 @@ class FileRecord:
             line_count=data["lines"],
             definitions=[Definition(*row) for row in data["defs"]],
             references=data["refs"],
-            chunks=[Chunk.from_row(path, row) for row in data["chunks"]],
             error=data["error"],
             encoded=payload,
+            _chunk_rows=data["chunks"],
         )
 
 
@@ -99,7 +123,8 @@ class IndexStore:
         try:
             with self._connect() as conn:
                 rows = conn.execute("SELECT path, size, mtime_ns, hash, payload FROM files").fetchall()
-            return {row[0]: FileRecord.from_row(*row) for row in rows}
+            with gc_paused():
+                return {row[0]: FileRecord.from_row(*row) for row in rows}
         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError):
             self._discard()
             return {}

@@ -72,16 +72,24 @@ def _parser(language: str) -> Parser:
     return Parser(grammar(language))
 
 
+def _query(language: str, source: str) -> Query:
+    query = Query(grammar(language), source)
+    # `@name` only documents the patterns (the name is read from the node's field): not capturing it saves
+    # a Python object per definition.
+    query.disable_capture("name")
+    return query
+
+
 @functools.cache
 def _definition_query(language: str) -> Query:
-    return Query(grammar(language), DEFINITION_QUERIES[language])
+    return _query(language, DEFINITION_QUERIES[language])
 
 
 @functools.cache
 def _symbol_query(language: str) -> Query:
     """Definitions, references and locals in one query: one pass over the tree instead of three."""
     source = DEFINITION_QUERIES[language] + REFERENCE_QUERIES[language] + LOCAL_QUERIES.get(language, "")
-    return Query(grammar(language), source)
+    return _query(language, source)
 
 
 def parse(source: bytes, language: str, old_tree: Tree | None = None) -> Tree:
@@ -91,11 +99,6 @@ def parse(source: bytes, language: str, old_tree: Tree | None = None) -> Tree:
 
 def _text(src: bytes, node: Node) -> str:
     return src[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
-def _end_line(node: Node) -> int:
-    row, column = node.end_point
-    return max(node.start_point[0] + 1, row + 1 if column > 0 else row)
 
 
 def _signature(node: Node, src: bytes) -> str:
@@ -163,7 +166,9 @@ def _definitions_from(captures: dict[str, list[Node]], src: bytes, language: str
             priority = KIND_PRIORITY.get(definition.kind, 0)
             if dedupe not in found or found[dedupe][0] < priority:
                 found[dedupe] = (priority, definition)
-    return sorted((d for _, d in found.values()), key=lambda d: (d.start_line, -d.end_line))
+    # Ties (several definitions on one line) in byte order: tree-sitter's capture order varies between runs.
+    ordered = sorted(found.items(), key=lambda item: (item[0][0], -item[1][1].end_line, item[0][2], item[0][1]))
+    return [d for _, (_, d) in ordered]
 
 
 def _definition(node: Node, kind: str, src: bytes, language: str) -> Definition | None:
@@ -195,13 +200,13 @@ def _definition(node: Node, kind: str, src: bytes, language: str) -> Definition 
         container = match.group(1) if match else container
     elif kind == "function" and class_like:
         kind = "method"
-    span = node
-    while span.parent is not None and span.parent.type in _WRAPPERS:
-        span = span.parent
-    return Definition(
-        name=name, kind=kind, start_line=span.start_point[0], end_line=_end_line(span),
-        signature=_signature(node, src), container=container,
-    )
+    span, parent = node, node.parent  # (Node.parent walks down from the root: ask once per level)
+    while parent is not None and parent.type in _WRAPPERS:
+        span, parent = parent, parent.parent
+    start = span.start_point.row
+    row, column = span.end_point
+    end = max(start + 1, row + 1 if column > 0 else row)
+    return Definition(name, kind, start, end, _signature(node, src), container)
 
 
 def _definitions(tree: Tree, src: bytes, language: str) -> list[Definition]:
@@ -209,19 +214,26 @@ def _definitions(tree: Tree, src: bytes, language: str) -> list[Definition]:
     return _definitions_from(captures, src, language)
 
 
+def _count_names(nodes: list[Node], src: bytes, prefix: str, into: dict[str, int]) -> None:
+    """Add each node's text (after `prefix`) to `into`, decoding each distinct name once."""
+    raw = Counter(src[n.start_byte : n.end_byte] for n in nodes)
+    for name, count in raw.items():
+        key = prefix + name.decode("utf-8", "replace")
+        into[key] = into.get(key, 0) + count  # invalid bytes may decode to a name already seen
+
+
 def _references_from(captures: dict[str, list[Node]], src: bytes, language: str) -> dict[str, int]:
-    counts = Counter(src[n.start_byte : n.end_byte].decode("utf-8", "replace") for n in captures.get("ref", ()))
+    counts: dict[str, int] = {}
+    _count_names(captures.get("ref", []), src, "", counts)
     local_nodes = captures.get("local")
     if local_nodes:
-        for name in {src[n.start_byte : n.end_byte].decode("utf-8", "replace") for n in local_nodes}:
-            counts.pop(name, None)
-    counts.update(
-        "." + src[n.start_byte : n.end_byte].decode("utf-8", "replace") for n in captures.get("ref.member", ())
-    )
+        for raw in {src[n.start_byte : n.end_byte] for n in local_nodes}:
+            counts.pop(raw.decode("utf-8", "replace"), None)
+    _count_names(captures.get("ref.member", []), src, ".", counts)
     if language == "python":  # `str`, `len`, `open` name the builtins, not a method that shares the name
         for name in _PYTHON_BUILTINS.intersection(counts):
             del counts[name]
-    return dict(counts)
+    return counts
 
 
 def symbols_from_tree(tree: Tree, src: bytes, language: str) -> FileSymbols:

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import DirectoryTree, Footer, Static
+from textual.widgets import DirectoryTree, Footer
 
 from editor.buffer_guard import BufferGuard, reload_background_buffers
 from editor.buffers import Buffer, BufferManager, TabBar
@@ -22,17 +22,21 @@ from editor.code_view import CodeView, GhostTail
 from editor.commands import CaretCommands
 from editor.dialogs import ConfirmDialog
 from editor.editing import EditorArea
-from editor.find import FindBar, GoToLine, parse_line_target
+from editor.file_actions import FileTree
+from editor.find import FindBar, ask_line
 from editor.ghost_flow import continue_after_accept, request_ghost_text
+from editor.hover_card import HoverCard
 from editor.inline_edit import ask_inline_edit
 from editor.inspector import PromptInspector
-from editor.navigation_flow import find_references, go_to_definition, problem_on_line, show_hover, show_problems
+from editor.navigation_flow import find_references, go_to, go_to_definition, show_hover, show_problems
+from editor.problems_panel import ProblemsPanel
 from editor.recovery import RecoveryKeeper, offer_recovery
-from editor.status import EngineEvent, status_text
+from editor.status import EngineEvent, StatusBar
+from editor.status_flow import ProblemsWatch, cursor_moved, show_buffer
 from engine.chat import Message as ChatMessage  # textual's Message is another thing
 from engine.edit_apply import text_replacement
 from engine.errors import WorkspaceError
-from engine.events import Event, FileChangedOnDisk
+from engine.events import FileChangedOnDisk
 from engine.files import FileError, OpenedFile, read_document
 from engine.session import Session
 
@@ -76,25 +80,28 @@ class CaretApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self.guard = BufferGuard(self)  # asks before unsaved work is replaced; saves through conflicts
         self.keeper = RecoveryKeeper(self)  # keeps unsaved work in .caret/recovery/ for a crash
+        self.status_bar, self.problems_watch = StatusBar(id="status-bar"), ProblemsWatch(self)  # status_flow.py
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield DirectoryTree(self.session.root, id="files")
+            yield FileTree(self.session.root, id="files")  # a / A / r / d: new file, folder, rename, delete
             with Vertical(id="main"):
                 yield TabBar(id="tabs")
                 with Vertical(id="buffers"):
                     yield CodeView("", id="code")
                 yield FindBar(lambda: self.code, id="find")
-                yield Static("", id="status")
+                yield ProblemsPanel(partial(go_to, self), lambda: self.code.focus(), id="problems")
             yield ChatPanel(id="chat")
+        yield self.status_bar  # the news (#status) and the fields: file, cursor, problems, servers, model
         yield GhostTail("", id="ghost-tail")
+        yield HoverCard(id="hover")  # F9
         yield Footer(show_command_palette=False)  # F1 opens it; the snapshot footer stays as it was
 
     def on_mount(self) -> None:
         self.buffers = BufferManager(self.query_one("#buffers", Vertical), self.query_one(TabBar), self.code)
         self.sub_title = str(self.session.root)
         # Subscribed on the app's loop: events from the engine's worker threads arrive here too.
-        self._unsubscribe = self.session.subscribe(self._post_engine_event)
+        self._unsubscribe = self.session.subscribe(lambda event: self.post_message(EngineEvent(event)))
         if self.session.config["completion.enabled"]:
             self.session.warm_up("completion")
         self.session.start_background()  # index, stale @docs crawls, watcher; never blocks the UI
@@ -127,16 +134,13 @@ class CaretApp(App[None]):
         return self.buffers.active.opened
 
     def set_status(self, text: str) -> None:
-        """Show one line in the status line."""
-        self.query_one("#status", Static).update(text)
+        """Show one line of news in the status bar."""
+        self.status_bar.news(text)
 
     def report(self, problem: str) -> None:
         """A problem the user must see: a notification and the status line."""
         self.notify(problem, severity="error")
         self.set_status(problem)
-
-    def _post_engine_event(self, event: Event) -> None:
-        self.post_message(EngineEvent(event))
 
     @on(EngineEvent)
     def _engine_event(self, message: EngineEvent) -> None:
@@ -144,8 +148,7 @@ class CaretApp(App[None]):
         if isinstance(event, FileChangedOnDisk):
             reload_background_buffers(self, event)
             self.guard.disk_changed(event)
-        elif text := status_text(event):
-            self.set_status(text)
+        self.status_bar.engine_event(event)
 
     @property
     def dirty(self) -> bool:
@@ -196,7 +199,7 @@ class CaretApp(App[None]):
         self.buffers.refresh_bar()
         self.code.focus()
         rel = self.rel_path
-        self.set_status(rel)
+        show_buffer(self, rel, fetch_problems=True)
         # Evaluate the file into the model's KV cache while the user reads it: the first suggestion then costs
         # only the text after the edit (35 ms to the first token instead of ~1 s on a 3 KB file).
         self.run_worker(self.session.prefill(rel, opened.text, buffer.language), group="ghost", exclusive=True)
@@ -207,7 +210,7 @@ class CaretApp(App[None]):
         self.session.cancel_ghost_text()
         self.buffers.activate(index)
         self.code.focus()
-        self.set_status(self.rel_path or "untitled")
+        show_buffer(self, self.rel_path or "untitled")
 
     def action_switch_buffer(self, index: int) -> None:
         """A click on a tab."""
@@ -222,7 +225,7 @@ class CaretApp(App[None]):
         self.keeper.flush()
         self.buffers.add()
         self.code.focus()
-        self.set_status("untitled: Ctrl+S asks for a file name")
+        show_buffer(self, "untitled: Ctrl+S asks for a file name")
 
     def mark_saved(self, saved: OpenedFile) -> None:
         """The buffer was written to disk as `saved`: clean now, its recovery copy gone, the engine told."""
@@ -233,6 +236,7 @@ class CaretApp(App[None]):
         rel = self.rel_path
         self.run_worker(self.session.buffer_saved(rel, saved.text), group="sync")
         self.set_status(f"saved {rel}")
+        self.problems_watch.refresh()
 
     def mark_missing(self) -> None:
         """The open file is gone from disk: the buffer holds the only copy (unsaved), and Ctrl+S writes it anew."""
@@ -279,7 +283,7 @@ class CaretApp(App[None]):
             self.query_one(DirectoryTree).focus()
         else:
             self.code.focus()
-        self.set_status(f"closed {name}")
+        show_buffer(self, f"closed {name}")
 
     def action_quit_safely(self) -> None:
         """Quit, asking first when there is unsaved work in any tab."""
@@ -316,6 +320,7 @@ class CaretApp(App[None]):
         self.keeper.edited()
         self.buffers.mark_edited()
         self.session.cancel_ghost_text()
+        self.problems_watch.edited()
         if self._debounce is not None:
             self._debounce.stop()
         if not self.session.config["completion.enabled"] or self.opened is None:
@@ -336,22 +341,18 @@ class CaretApp(App[None]):
 
     def action_go_to_line(self) -> None:
         """Ask for a line (or line:column) and move the cursor there."""
-        code = self.code
-
-        def answered(text: str | None) -> None:
-            target = parse_line_target(text or "", code.document.line_count)
-            if target is not None:
-                code.move_cursor(target, center=True)
-            code.focus()
-
-        self.push_screen(GoToLine(code.document.line_count), answered)
+        ask_line(self, self.code)
 
     @on(EditorArea.Escaped)
     def _escaped(self) -> None:
-        """Escape in the code: it closes the find bar when open; with nothing to dismiss the focus stays put."""
-        bar = self.query_one(FindBar)
+        """Escape in the code closes the hover card, the find bar or the problems panel; else the focus stays."""
+        bar, panel = self.query_one(FindBar), self.query_one(ProblemsPanel)
+        if self.query_one(HoverCard).hide():
+            return  # the most transient first: the hover card, then the find bar, then the problems panel
         if bar.has_class("-open"):
             bar.action_close()
+        elif panel.is_open:
+            panel.action_close()
 
     # -- language intelligence (editor/navigation_flow.py) --
     def action_go_to_definition(self) -> None:
@@ -367,14 +368,13 @@ class CaretApp(App[None]):
         show_hover(self)
 
     def action_problems(self) -> None:
-        """List the language server's problems in the open file; pick one to go there."""
+        """Open the problems panel (the open files' problems, the active one's fetched now); F8 again closes it."""
         show_problems(self)
 
     @on(CodeView.SelectionChanged)
     def _cursor_moved(self, event: CodeView.SelectionChanged) -> None:
-        if self.buffer.problems and event.text_area is self.code and (text := problem_on_line(
-                self.buffer.problems, event.selection.end[0])):
-            self.set_status(text)  # the problem on the cursor's line
+        if event.text_area is self.code:
+            cursor_moved(self, event.selection.end)  # line:column, the problem on the cursor's line
 
     # -- prompt inspector --
     def action_inspect_prompt(self) -> None:

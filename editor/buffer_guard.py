@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editor.dialogs import Choice, ChoiceDialog
-from editor.inline_edit import DiffReview
+from editor.diff_review import DiffReview
+from editor.file_actions import save_untitled
 from engine.edit_apply import unified_diff
 from engine.events import FileChangedOnDisk
-from engine.files import FileConflict, FileError, changed_on_disk, read_document, save_document
+from engine.files import (
+    FileConflict,
+    FileError,
+    OpenedFile,
+    changed_on_disk,
+    missing_final_newline,
+    read_document,
+    save_document,
+)
 
 if TYPE_CHECKING:
     from editor.app import CaretApp
@@ -55,10 +64,10 @@ class BufferGuard:
         app = self._app
         if self.asking:
             return
-        if app.opened is None or not app.dirty:
+        if not app.buffer.dirty:  # an untitled buffer with text is unsaved work too
             then()
             return
-        name = app.opened.path.name
+        name = app.buffer.title
 
         def answered(choice: str) -> None:
             if choice == "save":
@@ -72,15 +81,21 @@ class BufferGuard:
         self._ask(ChoiceDialog(f"{name} has unsaved changes.", LEAVE_CHOICES), answered)
 
     def save(self, then: Then = None, force: bool = False) -> None:
-        """Save the buffer atomically, then run `then`; a file changed on disk asks Reload / Overwrite / Show diff /
-        Cancel, a read-only or unwritable one is one status line and the buffer is kept."""
+        """Save the buffer atomically, then run `then`; an untitled one asks for a name first (save_as), a file
+        changed on disk asks Reload / Overwrite / Show diff / Cancel, a read-only or unwritable one is one status
+        line and the buffer is kept."""
         app = self._app
-        if app.opened is None or self.asking:
+        if self.asking:
+            return
+        if app.opened is None:
+            self.save_as(then)
             return
         if app.opened.snapshot is not None and not app.opened.path.exists():
             app.mark_missing()  # deleted behind our back (the watcher may not have said yet): write it anew
+        text = app.code.text
+        newline = missing_final_newline(app.opened.text, text)
         try:
-            saved = save_document(app.opened, app.code.text, force=force)
+            saved = save_document(app.opened, text + newline, force=force)
         except FileConflict as exc:
             app.set_status(str(exc))
             self.resolve_conflict(then)
@@ -88,9 +103,29 @@ class BufferGuard:
         except FileError as exc:
             app.report(str(exc))
             return
+        if newline:  # the buffer shows what was saved (as VS Code's insertFinalNewline does)
+            app.code.insert(newline, app.code.document.end, maintain_selection_offset=False)
         app.mark_saved(saved)
         if then is not None:
             then()
+
+    def save_as(self, then: Then = None) -> None:
+        """An untitled buffer: ask for a workspace-relative name, write it there, and the tab becomes that file."""
+        app = self._app
+        if app.buffer.blank:
+            app.set_status("untitled and empty: nothing to save")
+            return
+        self.asking = True
+
+        def saved(opened: OpenedFile) -> None:
+            app.mark_saved(opened)
+            if then is not None:
+                then()
+
+        save_untitled(app, saved, closed=self._closed)
+
+    def _closed(self) -> None:
+        self.asking = False
 
     def resolve_conflict(self, then: Then = None) -> None:
         """The file changed on disk while the buffer has edits: Reload (drop the edits) / Overwrite (save them) /
@@ -109,7 +144,7 @@ class BufferGuard:
                 self.save(then, force=True)
             elif choice == "diff":
                 diff = disk_vs_buffer(app.rel_path, opened.path, app.code.text)
-                review = DiffReview(f"{name}: - on disk, + your buffer", diff, review=False)
+                review = DiffReview(f"{name}: - on disk, + your buffer", diff)
                 self._ask(review, lambda _: self.resolve_conflict(then))
             else:
                 app.set_status(f"{name} changed on disk; your edits are kept (Ctrl+S offers to overwrite)")

@@ -131,7 +131,11 @@ class BufferManager:
 
     def remove_active(self) -> Buffer:
         """Close the active buffer (its view removed) and activate its neighbour; the last one is emptied instead."""
-        buffer = self.active
+        return self.remove(self.active)
+
+    def remove(self, buffer: Buffer) -> Buffer:
+        """Close `buffer` (its view removed); closing the active one activates its neighbour, the last one is
+        emptied instead. Returns the active buffer."""
         if len(self._buffers) == 1:
             buffer.opened, buffer.saved_text, buffer.language = None, "", None
             buffer.view.load_text("")
@@ -139,9 +143,12 @@ class BufferManager:
             buffer.view.show_ghost_text("")
             self.refresh_bar()
             return buffer
-        del self._buffers[self._active]
+        index = self._buffers.index(buffer)
+        del self._buffers[index]
         buffer.view.remove()
-        self.activate(min(self._active, len(self._buffers) - 1))
+        if index < self._active or self._active == len(self._buffers):
+            self._active -= 1
+        self.activate(self._active)
         return self.active
 
     def mark_edited(self) -> None:

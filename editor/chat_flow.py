@@ -1,6 +1,6 @@
 """The chat panel's requests as engine calls: a question streams its answer into the transcript and joins the history
-sent with the next one; Stop, Apply (the diff review of the answer's file edits), New chat and reopening a saved
-chat. Every finished turn is saved in .caret/chats/."""
+sent with the next one; Stop, Apply (the diff review of the answer's file edits), Copy, New chat, reopening a saved
+chat and @-mention candidates. Every finished turn is saved in .caret/chats/."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from engine.edit import EditError, EditRequest, proposal_from_blocks
 from engine.errors import ModelError, PromptTooLarge, WorkspaceError
 from engine.files import FileError
 from engine.inspect import describe_prompt
+from engine.mention_complete import mention_candidates
 
 if TYPE_CHECKING:
     from editor.app import CaretApp
@@ -49,6 +50,13 @@ def handle_chat_request(app: CaretApp, request: ChatPanel.Request) -> None:
         apply_answer(app, request.value)
     elif request.kind == "new":
         app.run_worker(_open_chat(app, None), exclusive=True, group="chat")
+    elif request.kind == "copy":
+        copy_code(app, request.value)
+    elif request.kind == "mentions":
+        panel = app.query_one(ChatPanel)
+        if not panel.mention_ranking:  # else the running ranking picks up the newest prefix when it finishes
+            panel.mention_ranking = True
+            app.run_worker(_show_mentions(app, panel), group="mentions")
     else:
         app.run_worker(_open_chat(app, request.value), exclusive=True, group="chat")
 
@@ -154,6 +162,26 @@ async def _open_chat(app: CaretApp, name: str | None) -> None:
             await view.finish(_has_edits(app, message.content))
     app.set_status(f"chat {name}" if name else "new chat")
     panel.query_one("#question").focus()
+
+
+def copy_code(app: CaretApp, code: str) -> None:
+    """Copy a code block to the clipboard (OSC 52: the terminal's clipboard, over ssh too)."""
+    app.copy_to_clipboard(code)
+    lines = len(code.splitlines())
+    app.set_status(f"copied {lines} line{'s' if lines != 1 else ''}")
+
+
+async def _show_mentions(app: CaretApp, panel: ChatPanel) -> None:
+    """Rank the @-mention candidates for the prefix being typed, on a thread, until they are those of the newest
+    one: keystrokes typed meanwhile coalesce, so a slow ranking (a huge workspace) never piles up threads."""
+    try:
+        while (prefix := panel.mention_wanted) is not None:
+            candidates = await mention_candidates(app.session, prefix)
+            if prefix == panel.mention_wanted:  # else the user typed on: rank the newer prefix
+                panel.show_mentions(prefix, candidates)
+                break
+    finally:
+        panel.mention_ranking = False
 
 
 def apply_answer(app: CaretApp, answer: str) -> None:

@@ -1,18 +1,24 @@
-"""The chat panel (Ctrl+L): the conversation, answers rendered as Markdown while they stream, Stop / Apply / New chat
-and the saved chats. Widgets only: editor/chat_flow.py turns the panel's requests into engine calls."""
+"""The chat panel (Ctrl+L): the conversation, answers rendered as Markdown while they stream, Stop / Apply / New chat,
+Copy on each code block, @-mention autocomplete and the saved chats. Widgets only: editor/chat_flow.py turns the
+panel's requests into engine calls."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
 from textual.message import Message
-from textual.widgets import Button, Input, Markdown, Select, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widgets import Button, Input, Markdown, OptionList, Select, Static
+from textual.widgets.markdown import MarkdownBlock, MarkdownFence, MarkdownStream
 
-RequestKind = Literal["ask", "stop", "apply", "new", "open"]
+from editor.mention_picker import MentionInput, MentionPicker, mention_at_cursor
+from engine.mention_complete import MentionCandidate
+
+RequestKind = Literal["ask", "stop", "apply", "new", "open", "copy", "mentions"]
 
 
 def user_turn_markdown(question: str) -> str:
@@ -21,12 +27,35 @@ def user_turn_markdown(question: str) -> str:
     return f"**You:**\n\n{quoted}\n"
 
 
+class CodeBlock(MarkdownFence):
+    """A fenced code block of an answer, with a Copy button under its code."""
+
+    DEFAULT_CSS = """
+    CodeBlock > Button { margin: 0 0 0 2; }
+    CodeBlock:ansi > Button { margin: 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Button("Copy", classes="copy", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ChatPanel.Request("copy", self.code))
+
+
+class AnswerMarkdown(Markdown):
+    """An answer's Markdown: code blocks get a Copy button."""
+
+    BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, "fence": CodeBlock, "code_block": CodeBlock}
+
+
 class AnswerView(Vertical):
     """One answer: its Markdown (streamed into) and an Apply button shown when it holds file edits."""
 
     DEFAULT_CSS = """
     AnswerView { height: auto; }
-    AnswerView > Markdown { margin: 0; }
+    AnswerView > AnswerMarkdown { margin: 0; }
     AnswerView > Button { display: none; margin: 0 1; }
     AnswerView.-applicable > Button { display: block; }
     """
@@ -37,14 +66,14 @@ class AnswerView(Vertical):
         self._stream: MarkdownStream | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.text)
+        yield AnswerMarkdown(self.text)
         yield Button("Apply", classes="apply", compact=True)
 
     async def write(self, delta: str) -> None:
         """Append streamed text; MarkdownStream batches fragments so fast tokens don't outrun the renderer."""
         self.text += delta
         if self._stream is None:
-            self._stream = Markdown.get_stream(self.query_one(Markdown))
+            self._stream = Markdown.get_stream(self.query_one(AnswerMarkdown))
         await self._stream.write(delta)
 
     async def finish(self, applicable: bool) -> None:
@@ -61,8 +90,9 @@ class AnswerView(Vertical):
             self._stream = None
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(ChatPanel.Request("apply", self.text))
+        if event.button.has_class("apply"):
+            event.stop()
+            self.post_message(ChatPanel.Request("apply", self.text))
 
 
 class Transcript(VerticalScroll):
@@ -91,6 +121,7 @@ class ChatPanel(Vertical):
     ChatPanel > Horizontal { height: auto; }
     ChatPanel > Horizontal > Select { width: 1fr; }
     ChatPanel > Input { height: 3; }
+    ChatPanel > MentionPicker { border-top: solid $panel; }
     ChatPanel #stop { display: none; }
     ChatPanel.-streaming #stop { display: block; }
     """
@@ -102,8 +133,8 @@ class ChatPanel(Vertical):
     chat_name: str | None = None  # the saved session the conversation goes to; None until its first answer
 
     class Request(Message):
-        """Something for chat_flow.py to do: ask `value`, stop the answer, apply `value`, start a new chat or
-        open the saved chat named `value`."""
+        """Something for chat_flow.py to do: ask `value`, stop the answer, apply `value`, start a new chat, open
+        the saved chat named `value`, copy `value` (a code block) or find @-mention candidates for `value`."""
 
         def __init__(self, kind: RequestKind, value: str = "") -> None:
             super().__init__()
@@ -117,7 +148,9 @@ class ChatPanel(Vertical):
             yield Button("New", id="new-chat", compact=True)
             yield Button("Stop", id="stop", compact=True)
         yield Transcript(id="transcript")
-        yield Input(placeholder="Ask about your code…", id="question")
+        yield (picker := MentionPicker())
+        yield MentionInput(picker, placeholder="Ask about your code… (@ to mention a file)",
+                           id="question")
 
     @property
     def transcript(self) -> Transcript:
@@ -184,3 +217,34 @@ class ChatPanel(Vertical):
         event.input.value = ""
         if question:
             self.post_message(self.Request("ask", question))
+
+    # -- @-mention autocomplete --
+    mention_wanted: str | None = None  # the prefix whose candidates the dropdown waits for (the newest typed)
+    mention_ranking = False  # True while chat_flow.py ranks candidates (one ranking at a time)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing in the question: ask for candidates for the @word at the cursor, or close the dropdown."""
+        found = mention_at_cursor(event.value, event.input.cursor_position)
+        self.mention_wanted = None if found is None else found[1]
+        if found is None:
+            self.query_one(MentionPicker).close()
+        else:
+            self.post_message(self.Request("mentions", found[1]))
+
+    def show_mentions(self, prefix: str, candidates: Sequence[MentionCandidate]) -> None:
+        """Candidates for '@prefix' arrived: shown when the user is still typing that mention."""
+        question = self.query_one(MentionInput)
+        found = mention_at_cursor(question.value, question.cursor_position)
+        if found is not None and found[1] == prefix == self.mention_wanted:
+            self.query_one(MentionPicker).show(found[0], candidates)
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "escape":  # Esc closed the dropdown (or stops the answer): late candidates stay away
+            self.mention_wanted = None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a click on a candidate
+        picker = self.query_one(MentionPicker)
+        question = self.query_one(MentionInput)
+        question.insert_candidate(picker.chosen)
+        question.focus()

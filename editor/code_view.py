@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.widgets.text_area import Edit, EditResult, Selection
 
+from editor.diagnostic_marks import MarkedArea
 from editor.editing import EditorArea
 
 _WORD = re.compile(r"\s*[\w]+|\s*[^\w\s]+|\s+")
@@ -51,8 +52,9 @@ def clip_lines(text: str, rows: int, columns: int) -> str:
     return "\n".join(line[:columns] for line in text.split("\n")[:rows])
 
 
-class CodeView(EditorArea):
-    """EditorArea plus ghost text. The app supplies suggestions; this widget only shows, trims and accepts them."""
+class CodeView(MarkedArea, EditorArea):
+    """EditorArea plus ghost text (and diagnostics marks). The app supplies suggestions; this widget only shows, trims
+    and accepts them."""
 
     class GhostAccepted(Message):
         """The user accepted `text` of the ghost text `suggestion` (Tab: all of it; Ctrl+Right: a word)."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Input, Label
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -96,3 +97,56 @@ class ChoiceDialog(ModalScreen[str]):
 
     def action_cancel(self) -> None:
         self.dismiss(self._cancel)
+
+
+class NameDialog(ModalScreen[str]):
+    """Asks for a workspace-relative path; `check(name)` returns why it cannot be used (one line, shown under the
+    input until the name changes) or "" to accept it. Esc answers ""."""
+
+    DEFAULT_CSS = """
+    NameDialog { align: center middle; }
+    NameDialog > Vertical {
+        width: 76; max-width: 100%; height: auto; padding: 0 1; border: thick $accent; background: $surface;
+    }
+    NameDialog #problem { color: $error; width: 100%; }
+    """
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, title: str, value: str = "", check: Callable[[str], str] = lambda _: "", select: bool = False
+    ) -> None:
+        super().__init__()
+        self._title, self._value, self._check = title, value, check
+        self._select = select  # True: typing replaces `value` (a rename); False: it goes after it (a folder prefix)
+
+    @property
+    def title_text(self) -> str:
+        """What the dialog asks."""
+        return self._title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title)
+            yield Input(self._value, id="name", select_on_focus=self._select)
+            yield Label("", id="problem")
+
+    @property
+    def problem(self) -> str:
+        """The problem shown with the name typed, "" when none."""
+        return str(self.query_one("#problem", Label).content)
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.query_one("#problem", Label).update("")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        problem = self._check(event.value)
+        if problem:
+            self.query_one("#problem", Label).update(Content(problem))
+        else:
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss("")

@@ -4,20 +4,16 @@ stays. Pure functions do the text work; `EditorArea` binds them to keys on Textu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual import events
 from textual.binding import Binding
-from textual.document._document import DocumentBase
-from textual.document._wrapped_document import WrappedDocument
-from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-from editor.highlighting import SyntaxNode, VisibleHighlights
-from editor.incremental import SizedWrappedDocument, sized, with_offsets
+from editor.brackets import matching_bracket
+from editor.fast_area import FastArea
 from engine.languages import comment_prefix, highlight_language, highlighter, indentation, language_for
 
 # Python lines after which the next line is one level shallower: the block they end has nothing more to run.
@@ -116,7 +112,7 @@ def apply_language(area: EditorArea, path: Path, first_line: str) -> str | None:
     return language
 
 
-class EditorArea(TextArea):
+class EditorArea(FastArea):
     """TextArea with editor keys: Ctrl+Home/End, auto-indent, Ctrl+/ comments, Ctrl+D next occurrence; Escape
     is left to the app (it dismisses a panel, or nothing) instead of moving the focus away."""
 
@@ -134,45 +130,10 @@ class EditorArea(TextArea):
 
     code_language: str | None = None  # caret's language name ("python"), for indent and comment rules
     comment_prefix: str = ""
-    _sized: SizedWrappedDocument
-    _document: DocumentBase
 
-    @property
-    def document(self) -> DocumentBase:
-        """TextArea's document; a syntax-aware one keeps its lines' byte lengths (editor/incremental.py)."""
-        return self._document
-
-    @document.setter
-    def document(self, document: DocumentBase) -> None:
-        self._document = with_offsets(document)
-
-    @property
-    def wrapped_document(self) -> SizedWrappedDocument:
-        """TextArea's wrapped document, sized without whole-document scans (editor/incremental.py)."""
-        return self._sized
-
-    @wrapped_document.setter
-    def wrapped_document(self, wrapped: WrappedDocument) -> None:
-        self._sized = sized(wrapped)
-
-    def _refresh_size(self) -> None:
-        # TextArea measures every line's width after each edit; the sized document keeps the widest instead.
-        if self.soft_wrap:
-            super()._refresh_size()
-            return
-        width = self.wrapped_document.widest
-        self.virtual_size = Size(width + self.gutter_width + 1, self.document.line_count)
-        self._refresh_scrollbars()
-
-    def _build_highlight_map(self) -> None:
-        # TextArea calls this after every edit and re-queries the whole tree; forget instead, query when drawn.
-        self._line_cache.clear()
-        query = self._highlight_query
-        self._highlights = VisibleHighlights(self._query_rows) if query else {}
-
-    def _query_rows(self, first: int, end: int) -> Mapping[str, Sequence[SyntaxNode]]:
-        query = self._highlight_query
-        return {} if query is None else self.document.query_syntax_tree(query, (first, 0), (end, 0))
+    def find_matching_bracket(self, bracket: str, search_from: tuple[int, int]) -> tuple[int, int] | None:
+        """The partner of the bracket at the cursor, for TextArea to highlight: a bounded search (brackets.py)."""
+        return matching_bracket(self.document.get_line, self.document.line_count, bracket, search_from)
 
     def action_document_start(self, select: bool = False) -> None:
         """Move the cursor to the start of the file."""

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -218,3 +218,15 @@ class FindBar(Vertical):
     @on(Input.Submitted, "#find-replace")
     def _replace_submitted(self) -> None:
         self.replace_current()
+
+
+def ask_line(app: App[None], code: EditorArea) -> None:
+    """Ctrl+G: ask for a line (or line:column) and move the cursor in `code` there."""
+
+    def answered(text: str | None) -> None:
+        target = parse_line_target(text or "", code.document.line_count)
+        if target is not None:
+            code.move_cursor(target, center=True)
+        code.focus()
+
+    app.push_screen(GoToLine(code.document.line_count), answered)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from editor.status import GhostShown
 from engine.errors import ModelError
 from engine.ghost import GhostTextRequest
 from engine.inspect import describe_prompt
@@ -56,4 +57,5 @@ async def _fetch(app: CaretApp, request: GhostTextRequest) -> None:
     if still_there():
         code.show_ghost_text(result.text)
         if result.text:
+            app.status_bar.apply(GhostShown(result.elapsed_ms))
             app.set_status(f"ghost text {result.elapsed_ms:.0f} ms · Tab accepts, Esc dismisses")

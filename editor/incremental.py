@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual._wrap import compute_wrap_offsets
-from textual.document._document import DocumentBase, EditResult, Location, _utf8_encode
+from textual.document._document import Document, DocumentBase, EditResult, Location, _utf8_encode
 from textual.document._syntax_aware_document import SyntaxAwareDocument
 from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import get_tab_widths
-
-READ_LINES = 64  # lines handed to tree-sitter per read
+from tree_sitter import Language, Parser
 
 
 def line_width(line: str, tab_width: int) -> int:
@@ -49,13 +48,17 @@ class SizedWrappedDocument(WrappedDocument):
             return  # TextArea rewraps several times while loading a file, with no edit in between
         self._wrapped_at = (width, tab, self.document)
         self._width = width
+        fits = width or 1 << 62
+        lines = self.document.lines
+        if all(len(line) <= fits and "\t" not in line and line.isascii() for line in lines):
+            self._plain_wrap(lines)  # every line plain and no wider than the view: built a list at a time
+            return
         wrap_offsets: list[list[int]] = []
         line_info: list[tuple[int, int]] = []
         line_offsets: list[list[int]] = []
         tab_widths: list[list[int]] = []
         widest = offset = 0
-        fits = width or 1 << 62
-        for index, line in enumerate(self.document.lines):
+        for index, line in enumerate(lines):
             size = len(line)
             if size <= fits and "\t" not in line and line.isascii():  # the common line, kept cheap
                 wrap_offsets.append([])
@@ -85,6 +88,14 @@ class SizedWrappedDocument(WrappedDocument):
         self._line_index_to_offsets, self._tab_width_cache = line_offsets, tab_widths
         self.widest = widest
 
+    def _plain_wrap(self, lines: list[str]) -> None:
+        rows = range(len(lines))
+        self._wrap_offsets = [[] for _ in rows]
+        self._offset_to_line_info = [(row, 0) for row in rows]
+        self._line_index_to_offsets = [[row] for row in rows]
+        self._tab_width_cache = [[0] if line else [] for line in lines]
+        self.widest = max(map(len, lines), default=0)
+
     def measure_all(self) -> None:
         """Measure every line's width."""
         self.widest = max((line_width(line, self._tab_width) for line in self.document.lines), default=0)
@@ -108,14 +119,50 @@ def sized(wrapped: WrappedDocument) -> SizedWrappedDocument:
 
 
 class OffsetDocument(SyntaxAwareDocument):
-    """A SyntaxAwareDocument that keeps each line's length in UTF-8 bytes, so an edit's byte offset is a sum of
-    integers instead of an encoding of every line above it."""
+    """A SyntaxAwareDocument that keeps each line in UTF-8 (so an edit's byte offset is a sum of integers, and a
+    read by tree-sitter is one slice) and parses when asked (`reparse`): the editor parses an edit at once, and a
+    big file's first parse after its first frame. Query a reparsed tree only: over an edited one that is not,
+    tree-sitter 0.26's text predicates read wrong text (every identifier matched `type`)."""
 
-    _byte_lengths: list[int]
+    _encoded: list[bytes]  # each line + the newline, as tree-sitter reads it
+    _byte_lengths: list[int]  # each line's length in bytes, without the newline
+    stale: bool = False  # edited since the last parse
+    _reusable: bool = True  # the tree matches the text up to tree.edit()s: usable as the old tree of a reparse
+
+    @classmethod
+    def unparsed(cls, text: str, language: Language) -> OffsetDocument:
+        """A document of `text` whose first parse waits for `reparse` (opening a big file shows it first)."""
+        document = cls.__new__(cls)
+        Document.__init__(document, text)
+        document.language = language
+        document._parser = Parser(language)
+        document._syntax_tree = document._parser.parse(b"")  # no highlights until the parse
+        document.stale, document._reusable = True, False
+        return document
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the document has been parsed at least once (its tree, perhaps edited since, is its own)."""
+        return self._reusable
 
     def measure_all(self) -> None:
-        """Measure every line's byte length."""
-        self._byte_lengths = [len(_utf8_encode(line)) for line in self._lines]
+        """Encode every line (done with the first parse)."""
+        newline = _utf8_encode(self.newline)
+        self._encoded = [_utf8_encode(line) + newline for line in self._lines]
+        self._byte_lengths = [len(line) - len(newline) for line in self._encoded]
+
+    def reparse(self) -> bool:
+        """Parse the edits made since the last parse (incrementally when there is a tree); False: nothing to do."""
+        if not self.stale:
+            return False
+        if not self._reusable:
+            self.measure_all()
+        if self._reusable:
+            self._syntax_tree = self._parser.parse(self._read_callable, self._syntax_tree)
+        else:
+            self._syntax_tree = self._parser.parse(self._read_callable)
+        self.stale, self._reusable = False, True
+        return True
 
     def _location_to_byte_offset(self, location: Location) -> int:
         row, column = location
@@ -124,22 +171,35 @@ class OffsetDocument(SyntaxAwareDocument):
         return above + (len(_utf8_encode(lines[row][:column])) if row < len(lines) else 0)
 
     def _read_callable(self, byte_offset: int, point: tuple[int, int]) -> bytes:
-        # Textual hands tree-sitter one line per call (thousands of calls per edit); a block of lines per call
-        # gives the same bytes in far fewer calls.
+        # One slice of a kept encoding: Textual encoded the line on every call, and the query's text predicates
+        # read through here too (~1,000 reads for a screenful).
         row, column = point
-        lines = self._lines
-        if row >= len(lines):
-            return b""
-        newline = self.newline
-        block = _utf8_encode(newline.join(lines[row : row + READ_LINES]) + newline)
-        return block[column:]
+        encoded = self._encoded
+        return encoded[row][column:] if row < len(encoded) else b""
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
-        """SyntaxAwareDocument's edit (offsets read before it), then the edited rows re-measured."""
+        """The edit, the edited rows re-encoded and the tree edited to match; the parse waits for `reparse`."""
         top, bottom = sorted((start, end))
-        result = super().replace_range(start, end, text)
-        rows = self._lines[top[0] : result.end_location[0] + 1]
-        self._byte_lengths[top[0] : bottom[0] + 1] = [len(_utf8_encode(line)) for line in rows]
+        reusable = self._reusable
+        if reusable:  # where the edit lies in the old text, before it changes
+            start_byte, old_end_byte = self._location_to_byte_offset(top), self._location_to_byte_offset(bottom)
+            start_point, old_end_point = self._location_to_point(top), self._location_to_point(bottom)
+        result = Document.replace_range(self, start, end, text)
+        self.stale = True
+        if not reusable:
+            return result  # the first parse has not happened: it reads the text as it is then
+        newline = _utf8_encode(self.newline)
+        rows = [_utf8_encode(line) + newline for line in self._lines[top[0] : result.end_location[0] + 1]]
+        self._encoded[top[0] : bottom[0] + 1] = rows
+        self._byte_lengths[top[0] : bottom[0] + 1] = [len(row) - len(newline) for row in rows]
+        self._syntax_tree.edit(
+            start_byte=start_byte,
+            old_end_byte=old_end_byte,
+            new_end_byte=start_byte + len(_utf8_encode(text)),
+            start_point=start_point,
+            old_end_point=old_end_point,
+            new_end_point=self._location_to_point(result.end_location),
+        )
         return result
 
 
@@ -148,5 +208,5 @@ def with_offsets(document: DocumentBase) -> DocumentBase:
     if type(document) is SyntaxAwareDocument:
         document.__class__ = OffsetDocument
         assert isinstance(document, OffsetDocument)
-        document.measure_all()
+        document.measure_all()  # parsed already (by its __init__): edits from now on are incremental
     return document

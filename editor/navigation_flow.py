@@ -1,5 +1,6 @@
 """Language intelligence in the TUI: F12 goes to the definition (opening its file in a tab), Shift+F12 lists the
-references in a picker, F9 shows the hover text. The language servers answer through engine/navigation.py."""
+references in a picker, F9 shows the hover text, F8 lists the problems (which are also fetched without asking:
+editor/status_flow.py). The language servers answer through engine/navigation.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from editor.hover_card import HoverCard
+from editor.problems_panel import ProblemsPanel, refresh_problems
+from editor.status_flow import show_found
 from engine.navigation import Place, Problem, definitions, hover, problems, references
 
 if TYPE_CHECKING:
@@ -80,34 +84,36 @@ def find_references(app: CaretApp) -> None:
 
 
 def show_hover(app: CaretApp) -> None:
-    """F9: the hover text (signature, docs) of the symbol at the cursor, as a notification."""
+    """F9: the hover text (signature, docs) of the symbol at the cursor, as a card at the cursor; its first line also
+    on the status line."""
+    code = app.code
 
     def done(text: object) -> None:
-        if isinstance(text, str) and text:
-            app.notify(text[:2000], title="hover", timeout=10)
-            app.set_status(text.split("\n", 1)[0][:200])
+        if isinstance(text, str) and text.strip():
+            app.query_one(HoverCard).show_at(text, code.cursor_screen_offset, code.content_region)
+            app.set_status(text.strip().split("\n", 1)[0][:200])
         else:
             app.set_status("nothing to show here")
 
     _ask(app, hover, done, "hover")
 
 
-
-
 def show_problems(app: CaretApp) -> None:
-    """F8: the language server's problems in the active buffer, counted on the status line and listed in a picker
-    (pick one to go there)."""
-
+    """F8: the problems panel, listing every open file's problems; the active buffer's are fetched now and counted
+    on the status line. F8 in the open panel closes it."""
+    panel = app.query_one(ProblemsPanel)
+    if panel.is_open and panel.has_focus_within:
+        panel.action_close()
+        return
     buffer = app.buffer
 
     def done(found: object) -> None:
         listed = [p for p in found if isinstance(p, Problem)] if isinstance(found, list) else []
-        buffer.problems = listed
+        show_found(app, buffer, listed)  # marks in the code, counts on the status bar, the panel's rows
         errors = sum(p.severity == "error" for p in listed)
         app.set_status(f"{errors} errors, {len(listed) - errors} other problems" if listed else "no problems")
-        if listed:
-            entries = [(problem_label(p), partial(go_to, app, _at(p))) for p in listed]
-            app.search_commands(entries, placeholder="Problems…")
+        refresh_problems(app)
+        panel.open()
 
     async def in_file(session: Session, rel: str, text: str, line: int, column: int) -> list[Problem]:
         return await problems(session, rel, text)  # the whole file's, wherever the cursor is
@@ -122,9 +128,3 @@ def problem_label(problem: Problem) -> str:
 
 def _at(problem: Problem) -> Place:
     return Place(problem.path, problem.line, problem.column)
-
-
-def problem_on_line(problems: list[Problem], line: int) -> str:
-    """The status line for a cursor on `line`: its first problem ("error: ..."), or "" when it has none."""
-    here = [p for p in problems if p.line == line]
-    return f"{here[0].severity}: {here[0].message}".split("\n", 1)[0] if here else ""

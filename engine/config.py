@@ -54,6 +54,8 @@ SCHEMA: dict[str, Setting] = {
     "completion.max_tokens": Setting(int, 48, "longest ghost text, in tokens"),
     "completion.multiline": Setting(bool, True, "allow ghost text over several lines"),
     "completion.prompt_tokens": Setting(int, 2048, "ghost-text prompt budget (a file this size is prefilled whole)"),
+    "completion.context": Setting(str, "all", "what ghost-text prompts hold besides the file: all, none, or some of "
+                                  "rules,definitions,recent,retrieved,local,after"),
     "chat.answer_tokens": Setting(int, 1024, "longest chat answer, in tokens (at most a quarter of the window)"),
     "edit.answer_tokens": Setting(int, 2048, "longest edit reply, in tokens (at most a third of the window)"),
     "models.edit.format": Setting(str, "auto", "how the edit model answers: rewrite (the whole region), search_replace "

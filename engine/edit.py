@@ -13,8 +13,17 @@ from pathlib import Path
 
 from context.workspace import WorkspaceError, relative_path
 from engine.apply.syntax import broken_syntax
-from engine.edit_apply import EditApplyError, Selection, apply_changes, apply_reply, unified_diff
-from engine.files import DiskSnapshot, FileConflict, OpenedFile, changed_on_disk, read_document, save_document
+from engine.edit_apply import EditApplyError, Selection, apply_changes, apply_reply, replace_selection, unified_diff
+from engine.edit_stream import Throttle, partial_reply, tentative_region
+from engine.files import (
+    DiskSnapshot,
+    FileConflict,
+    FileError,
+    OpenedFile,
+    changed_on_disk,
+    read_document,
+    save_document,
+)
 from engine.gather import crawl_mentioned_docs, gather_for_edit
 from engine.privacy import edit_refusal
 from engine.session import Session
@@ -224,25 +233,62 @@ def proposal_from_blocks(root: Path, reply: str, instruction: str = "apply", for
     return EditProposal(instruction, tuple(edits), reply, refused=tuple(refused))
 
 
+PARTIAL_INTERVAL_S = 0.1  # a streamed diff is recomputed at most 10 times a second
+
+
+def partial_proposal(prepared: PreparedEdit, reply: str, instruction: str) -> EditProposal | None:
+    """The proposal a reply still being written makes so far (a rewrite: its lines so far, then the region's
+    lines it has not reached; SEARCH/REPLACE: the finished blocks); None while nothing of it applies yet."""
+    partial = partial_reply(reply)
+    if partial is None:
+        return None
+    if partial.written is None:
+        try:
+            return proposal_from_reply(prepared, partial.reply or "", instruction)
+        except (EditError, FileError):  # the final reply reports it, if it still holds then
+            return None
+    opened, selection = prepared.opened, prepared.selection
+    region = "\n".join(opened.text.split("\n")[selection.start : selection.end])
+    try:
+        new = replace_selection(opened.text, selection, tentative_region(region, partial.written))
+    except EditApplyError:
+        return None
+    edit = FileEdit(selection.path, opened.text, new, opened.snapshot, opened.newline)
+    return EditProposal(instruction, (edit,), reply, tuple(prepared.notes))
+
+
+def _tell_partial(prepared: PreparedEdit, reply: str, instruction: str,
+                  on_partial: Callable[[EditProposal], None] | None) -> None:
+    if on_partial is not None and (partial := partial_proposal(prepared, reply, instruction)) is not None:
+        on_partial(partial)
+
+
 async def propose_edit(
     session: Session,
     request: EditRequest,
     on_delta: Callable[[str], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    on_partial: Callable[[EditProposal], None] | None = None,
 ) -> tuple[PreparedEdit, EditProposal]:
-    """Ask the edit model and turn its reply into an EditProposal (EditError with one line when it cannot)."""
+    """Ask the edit model and turn its reply into an EditProposal (EditError with one line when it cannot);
+    `on_partial` hears the proposal the reply makes so far while it streams, at most every PARTIAL_INTERVAL_S."""
     prepared = await prepare_edit(session, request, on_progress)
     params = GenerationParams(max_tokens=prepared.answer_tokens, temperature=0.1)
     stream = prepared.model.stream_chat(prepared.messages, params)
     parts: list[str] = []
+    partials = Throttle(lambda reply: _tell_partial(prepared, reply, request.instruction, on_partial),
+                        PARTIAL_INTERVAL_S)
     try:
         async for delta in stream:
             parts.append(delta)
             if on_delta is not None:
                 on_delta(delta)
+            if on_partial is not None and "\n" in delta:  # only complete lines change what can be shown
+                partials.push("".join(parts))
     except ModelError:
         raise
     finally:
+        partials.close()
         stream.cancel()
     return prepared, proposal_from_reply(prepared, "".join(parts), request.instruction)
 

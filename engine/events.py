@@ -24,6 +24,7 @@ class ModelLoading:
 
     role: str
     message: str = ""
+    model: str = ""  # the configured name ("gemma-3-270m", a model id), for a status bar
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ModelLoaded:
 
     role: str
     message: str = ""
+    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ModelFailed:
 
     role: str
     message: str
+    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ Event: TypeAlias = (
     | LanguageServerMissing | LanguageServerFailed | LanguageServerCrashed | DocsCrawling | DocsCrawled
     | DocsFailed | FileChangedOnDisk | WatchFailed
 )
-Subscriber: TypeAlias = Callable[[Event], None]
+Subscriber: TypeAlias = Callable[[Event], object]  # what it returns is ignored
 _PROBLEMS = (ModelFailed, LanguageServerMissing, LanguageServerFailed, LanguageServerCrashed, DocsFailed, WatchFailed)
 
 

@@ -116,6 +116,12 @@ def encode(text: str, newline: str, encoding: str, bom: bool) -> bytes:
     return (_BOM_OF[encoding] if bom else b"") + body
 
 
+def missing_final_newline(saved: str, text: str) -> str:
+    """"\n" when `text` should gain a final newline on save: the file ended with one (as POSIX text files and most
+    tools expect) and the edit lost it; "" otherwise. Files saved without one stay as they are."""
+    return "\n" if saved.endswith("\n") and text and not text.endswith("\n") else ""
+
+
 def read_document(path: Path, max_bytes: int = MAX_EDITABLE_BYTES) -> OpenedFile:
     """The file as editable text, or FileError for a directory, binary, oversized or undecodable file."""
     if not path.exists():

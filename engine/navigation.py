@@ -74,6 +74,7 @@ class Problem:
     column: int
     severity: str
     message: str
+    end: tuple[int, int] | None = None  # (line, column) where the problem's range ends, when the server says
 
 
 async def problems(session: Session, rel: str, text: str, timeout_s: float = TIMEOUT_S) -> list[Problem]:
@@ -86,6 +87,6 @@ async def problems(session: Session, rel: str, text: str, timeout_s: float = TIM
     diagnostics = found if found is not None else pool.diagnostics(path)
     return [
         Problem(Path(path), d.range.start.line, d.range.start.character, SEVERITIES.get(int(d.severity or 1), "error"),
-                d.message.strip())
+                d.message.strip(), (d.range.end.line, d.range.end.character))
         for d in diagnostics
     ]

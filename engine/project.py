@@ -64,7 +64,7 @@ def summarize(index: WorkspaceIndex) -> IndexSummary:
         files=len(records),
         parsed=index.files_parsed,
         definitions=sum(len(r.definitions) for r in records),
-        chunks=len(index.chunks),
+        chunks=index.chunk_count,
         errors=tuple(index.errors.items()),
     )
 

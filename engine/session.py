@@ -35,7 +35,9 @@ from engine.events import (
     WatchFailed,
 )
 from engine.ghost import GhostText, GhostTextRequest, GhostTextService
+from engine.ghost.context import context_parts
 from engine.ghost.prompt import prompt_builder
+from engine.ghost.retention import RetentionTracker
 from engine.ghost.stats import GhostStats
 from engine.privacy import Withheld, ghost_text_refusal, withheld
 from engine.project import IndexSummary, Progress, ProjectContext, summarize
@@ -73,8 +75,10 @@ class Session:
         self._server_states: dict[str, str] = {}  # language -> last state published
         self.recent_edits = RecentEdits()  # the last hunks edited per file, for prompts (ghost text's stable part)
         self.ghost_stats = GhostStats(self.root)  # local metrics only (`caret stats`), never sent anywhere
+        self.retention = RetentionTracker(self.ghost_stats.retained)  # accepted text still there 30 s / 2 min later
         self._ghost = self._ghost_service()
         self._warmup: asyncio.Task[None] | None = None
+        self._warming: list[ModelSpec] = []  # what the newest warm-up loads
         self._background = False
 
     def _ghost_service(self) -> GhostTextService:
@@ -85,6 +89,7 @@ class Session:
                 self._project, self.definitions_provider, budget_tokens=config["completion.prompt_tokens"],
                 lsp_budget_s=config["lsp.ghost_budget_ms"] / 1000,
                 recent=lambda: [h for h in self.recent_edits.hunks() if self.may_send(h.path)],  # never a secret's
+                context=context_parts(config["completion.context"]),
             ),
             max_tokens=config["completion.max_tokens"],
             multiline=config["completion.multiline"],
@@ -176,21 +181,32 @@ class Session:
 
     def warm_up(self, *roles: str) -> asyncio.Task[None]:
         """Load the models in the background (ModelLoading, then ModelLoaded or ModelFailed); the UI never
-        waits on it."""
+        waits on it. Asked again after a model changed in the configuration, it warms the new one once the
+        warm-up in flight is done."""
+        previous = self._warmup
+        specs = [self.model_spec(role) for role in roles or ("completion",)]
 
         async def run() -> None:
+            if previous is not None and not previous.done():
+                try:  # one warm-up at a time, so a client sees one model load after the other
+                    await previous
+                except Exception:
+                    log.debug("the earlier warm-up failed", exc_info=True)
             for role in roles or ("completion",):
-                self._events.publish(ModelLoading(role))
+                name = self.config.model(role).model
+                self._events.publish(ModelLoading(role, model=name))
                 try:
                     await self.model(role).warm_up()
                 except ModelError as exc:
-                    self._events.publish(ModelFailed(role, str(exc)))
+                    self._events.publish(ModelFailed(role, str(exc), model=name))
                 else:
-                    self._events.publish(ModelLoaded(role))
+                    self._events.publish(ModelLoaded(role, model=name))
 
-        if self._warmup is None or self._warmup.done():
-            self._warmup = asyncio.create_task(run())
-        return self._warmup
+        if previous is not None and not previous.done() and specs == self._warming:
+            return previous
+        self._warming = specs
+        self._warmup = task = asyncio.create_task(run())
+        return task
 
     # -- paths --
     def relative_path(self, path: str | Path) -> str:
@@ -238,6 +254,16 @@ class Session:
             return ""
         return status.message or f"{status.server} {status.state}"
 
+    async def language_server_for(self, rel: str) -> str | None:
+        """The language whose server serves `rel` (the key of its LanguageServer* events); None when none does or
+        language servers are off. lsp.client (~1 s of imports) is imported on a thread, never on the event loop."""
+        if not self.config["lsp.enabled"]:
+            return None
+        if self._lsp is None:
+            await asyncio.to_thread(importlib.import_module, "lsp.client")
+        pool = self.lsp
+        return pool.language_for(str(self.root / rel)) if pool is not None else None
+
     def definitions_provider(self) -> DefinitionProvider | None:
         """Definitions near a cursor from the language servers, for ghost text, chat and edit; None without
         language servers."""
@@ -265,6 +291,7 @@ class Session:
         retrieval sees what the user sees."""
         self._project.note_buffer_edit(rel, text)
         self.recent_edits.note(rel, text)
+        self.retention.text_changed(rel, text)
 
     async def buffer_saved(self, rel: str, text: str) -> None:
         """Tell the language server (didSave) and the index; the watcher's own event arrives later."""
@@ -286,12 +313,14 @@ class Session:
         result = await self._ghost.complete(request, on_partial=on_partial)
         if result.text:
             self.ghost_stats.shown(request.language or "", len(result.text), result.elapsed_ms)
+            self.retention.shown(request, result.text)
         return result
 
     def ghost_accepted(self, language: str | None, suggestion: str, inserted: str) -> None:
         """The user accepted `inserted` (all of `suggestion`, or a word or line of it): counted for `caret stats`.
         Every front-end calls this on Tab (or a partial accept)."""
         self.ghost_stats.accepted(language or "", suggestion, inserted)
+        self.retention.accepted(language or "", suggestion, inserted)  # checked 30 s and 2 min later
 
     def cancel_ghost_text(self) -> None:
         """Stop the ghost-text request in flight, if any: the user typed on, or is leaving."""
@@ -309,6 +338,7 @@ class Session:
     async def aclose(self) -> None:
         """Stop everything the session started: generation, warm-up, language servers, watcher, index, models."""
         self._ghost.cancel()
+        self.retention.close()
         self.ghost_stats.flush()
         if self._warmup is not None and not self._warmup.done():
             self._warmup.cancel()

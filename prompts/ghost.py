@@ -60,6 +60,7 @@ class GhostPromptInput:
     answer_tokens: int = 128
     window_start: int | None = None  # file line where the window starts (kept while it fits: KV cache reuse)
     window_block: int = WINDOW_BLOCK
+    after: str = ""  # lines after the cursor for the prefix-only layout (no suffix slot): the stable part's end
 
 
 def _commented(language: str, text: str) -> str:
@@ -102,8 +103,11 @@ def _suffix_window(req: GhostPromptInput) -> list[Node]:
     return [lines[0], *(Scope("\n" + line, p=CURSOR_PRIORITY - 2 * (i + 1)) for i, line in enumerate(rest))]
 
 
+_KIND_RANK = {ContextKind.DEFINITION: 2, ContextKind.RETRIEVED: 1}  # kept first, in this order; then the rest
+
+
 def _ranked_items(items: Sequence[ContextItem]) -> list[tuple[ContextItem, float]]:
-    order = sorted(range(len(items)), key=lambda i: -items[i].priority)
+    order = sorted(range(len(items)), key=lambda i: (-_KIND_RANK.get(items[i].kind, 0), -items[i].priority))
     level = {i: CONTEXT_PRIORITY + 99 * (len(items) - rank) / len(items) for rank, i in enumerate(order)}
     return [(item, level[i]) for i, item in enumerate(items)]
 
@@ -117,8 +121,17 @@ def _stable_commented(req: GhostPromptInput, head: str) -> Isolate:
               label=f"{item.kind.value}: {item.title}")
         for item, level in _ranked_items(req.items)
     ]
-    return Isolate(req.stable_tokens, *parts, comment_line(lang, req.path), _head(head), p=STABLE_PRIORITY,
-                   label="stable context")
+    return Isolate(req.stable_tokens, *parts, comment_line(lang, req.path), _head(head), *_after(req),
+                   p=STABLE_PRIORITY, label="stable context")
+
+
+def _after(req: GhostPromptInput) -> list[Node]:
+    """The lines after the cursor, as comments closing the stable part (prefix-only layout only: a FIM format has
+    the suffix in its slot): they change only when the cursor leaves its line, and then only the window follows."""
+    if not req.after.strip() or req.fim_format is not None or req.chat_only:
+        return []
+    text = _commented(req.language, "After the cursor:\n" + req.after)
+    return [Scope(text, p=RULE_PRIORITY + 50, label="after the cursor")]
 
 
 def _header(item: ContextItem) -> str:

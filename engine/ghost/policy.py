@@ -4,9 +4,11 @@
   whitespace (as Copilot and VS Code do): anything else would be accepted into the middle of the code.
 - Recent completions are kept by the text before the cursor: a repeat is answered at once, and while the user
   types characters that match the suggestion shown, the rest of it is answered with no new request.
-- Token healing by prompt back-off: mid-word, the prompt stops at the start of the word and the completion must
-  begin with the typed part of it (which is stripped from what is shown), so "pri" completes to "nt(" of "print("
-  rather than whatever follows an odd token boundary. A prefix filter, not a logits constraint.
+- Token healing by prompt back-off: mid-word (or after a space), the prompt stops before the word and the one space
+  ahead of it, and the completion must begin with them (stripped from what is shown), so "pri" completes to "nt("
+  of "print(" and "return " to "value" rather than whatever follows an odd token boundary. A prefix filter, not a
+  logits constraint. At the end of a line, a completion that goes on to a new line is kept: the typed word ends the
+  line.
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ def partial_word(line_prefix: str, line_suffix: str) -> str:
     return word if 0 < len(word) <= MAX_HEALED_WORD else ""
 
 
+def healed_span(line_prefix: str, line_suffix: str) -> str:
+    """What token healing backs the prompt up over: the partial word and the one space before it (" bou" in
+    "return bou", " " in "return "), as tokenizers join a space to the word after it; a prompt ending in a space
+    makes small models answer "0" (measured: bench/ghost_quality.py). Indentation is never backed over."""
+    if line_suffix[:1].isalnum() or line_suffix[:1] == "_":
+        return ""
+    word = partial_word(line_prefix, line_suffix)
+    before = line_prefix[: len(line_prefix) - len(word)]
+    if before.endswith(" ") and before[:-1].strip() and not before[-2:-1].isspace():
+        return " " + word
+    return word
+
+
 @dataclass(frozen=True)
 class Healed:
     """What a healed completion shows so far: `text` (partial word stripped), or `rejected` when it diverged."""
@@ -44,8 +59,15 @@ class Healed:
     pending: bool = False  # still inside the typed word: nothing to show yet
 
 
-def heal(completion: str, word: str) -> Healed:
-    """A completion from the backed-off prompt, checked against the typed `word` and stripped of it."""
+def heal(completion: str, word: str, line_end: bool = False) -> Healed:
+    """A completion from the backed-off prompt, checked against the typed `word` and stripped of it. At the end of
+    a line (`line_end`), a completion that starts a new line takes the typed word as complete: the model ended the
+    line even before the word, so what it writes on the next lines stands (the line is not retyped). The space
+    that healing backed over is optional: "2)" after "add(1, " is kept as it is."""
+    if line_end and word and completion.startswith("\n"):
+        return Healed(completion)
+    if completion and word.startswith(" ") and not completion.startswith(" "):
+        word = word[1:]  # the model went on without the space: the user's typed space stays, the rest must match
     if completion.startswith(word):
         return Healed(completion[len(word):])
     if word.startswith(completion):

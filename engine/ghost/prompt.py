@@ -5,11 +5,11 @@ window. Its stable part (rules, definitions) comes first, so consecutive keystro
 from __future__ import annotations
 
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from engine.definitions import DefinitionProvider
-from engine.ghost.context import gather_for_ghost
+from engine.ghost.context import CONTEXT_PARTS, StableContext, after_cursor, gather_for_ghost
 from engine.ghost.request import GhostTextRequest, cursor_offset
 from engine.project import ProjectContext
 from engine.recent_edits import Hunk, recent_edit_items
@@ -94,10 +94,11 @@ def build_ghost_prompt(
     layout: str = "anchored",
     anchors: dict[str, int] | None = None,
     recent: Sequence[Hunk] = (),
+    after: bool = False,
 ) -> GhostPrompt:
     """The prompt for `request`, with `rules`, `items` and the `recent` edits outside the window kept as far as
     `budget_tokens` allows. `anchors` (path -> window start) carries the anchored layout's window from one keystroke
-    to the next."""
+    to the next. `after`: the lines after the cursor close the stable part (prefix-only layout)."""
     offset = cursor_offset(request.text, request.line, request.column)
     caps = model.capabilities
     chat_only = not caps.raw_completion and caps.chat
@@ -125,6 +126,7 @@ def build_ghost_prompt(
             answer_tokens=ANSWER_TOKENS,
             window_start=start,
             window_block=1 if layout == "sliding" else WINDOW_BLOCK,
+            after=after_cursor(request.text[offset:]) if after else "",
         )
     )
     budget = max(128, min(budget_tokens, model.context_window - ANSWER_TOKENS))
@@ -164,22 +166,31 @@ def prompt_builder(
     lsp_budget_s: float,
     layout: str = "anchored",
     recent: Callable[[], Sequence[Hunk]] | None = None,
+    context: Collection[str] = CONTEXT_PARTS,
 ) -> PromptBuilder:
     """Gathers context for a request and builds its prompt; `definitions` is asked per request, so language
-    servers start only once something needs them. `recent` gives the recent edits of every file."""
+    servers start only once something needs them. `recent` gives the recent edits of every file. `context` names
+    the parts (engine.ghost.context.CONTEXT_PARTS) the prompt may hold besides the file itself."""
     anchors: dict[str, int] = {}
     kept: dict[str, tuple[int | None, list[ContextItem]]] = {}
+    parts = frozenset(context)
+    stable = StableContext(project, parts)
 
     async def build(request: GhostTextRequest, model: Model) -> GhostPrompt:
+        provider = definitions() if "definitions" in parts else None
         rules, found = await gather_for_ghost(
-            project, request.path, request.text, request.line, definitions=definitions(), lsp_budget_s=lsp_budget_s
+            project, request.path, request.text, request.line, definitions=provider, lsp_budget_s=lsp_budget_s
         )
         anchor = anchors.get(request.path)
         if layout == "anchored":  # the start this request will use: the definitions follow it
             anchor = anchored_start(request, model, budget_tokens, anchor)
         items = sticky_definitions(kept.get(request.path), anchor, found)
         kept[request.path] = (anchor, items)
-        return build_ghost_prompt(request, model, budget_tokens=budget_tokens, rules=rules, items=items,
-                                  layout=layout, anchors=anchors, recent=recent() if recent else ())
+        offset = cursor_offset(request.text, request.line, request.column)
+        items = [*await stable.items(request.path, request.text, offset, anchor, HEAD_LINES), *items]
+        return build_ghost_prompt(request, model, budget_tokens=budget_tokens,
+                                  rules=rules if "rules" in parts else (), items=items, layout=layout,
+                                  anchors=anchors, recent=recent() if recent and "recent" in parts else (),
+                                  after="after" in parts)
 
     return build

@@ -9,6 +9,7 @@ rule. bench/ghost_quality.py runs it on the standard library, `caret bench-compl
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import io
 import random
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 KINDS = ("call", "assign", "return", "block")
 MAX_BLOCK_LINES = 4
+WARM_UP_PATH = "caret-warm-up.py"  # no file of the workspace: its warm-up answer is cached under no site's path
 _ASSIGN = re.compile(r"^\s*[A-Za-z_][\w.\[\]'\"]*\s*=\s*(?=\S)")
 _BLOCK = re.compile(r"^\s*(def|if|elif|else|for|while|with|try|except|finally)\b.*:\s*$")
 
@@ -198,6 +200,14 @@ def request_for(site: Site, language: str | None) -> GhostTextRequest:
     return GhostTextRequest(site.path, site.text, site.line, site.column, language)
 
 
+async def prepare(session: Session) -> None:
+    """Build the workspace index and warm its search, as in a session open for a while: ghost text never waits on
+    the index, so without this the first requests would have no retrieved chunks."""
+    await asyncio.to_thread(session.build_index)
+    await session.complete(GhostTextRequest(WARM_UP_PATH, "", 0, 0, "python"))  # schedules the search's first build
+    await session.index_summary()  # queued behind it on the index's thread
+
+
 def elapsed_ms(start: float) -> float:
     """Milliseconds since `start` (time.perf_counter)."""
     return (time.perf_counter() - start) * 1000
@@ -212,6 +222,7 @@ async def measure(
     budget = session.config["completion.prompt_tokens"]
     caret, alone = Scores(), Scores()
     by_kind: dict[str, Scores] = {}
+    await prepare(session)
     for i, site in enumerate(sites):
         if progress is not None:
             progress("caret", i, len(sites))

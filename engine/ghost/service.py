@@ -10,7 +10,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from engine.ghost.policy import CompletionCache, heal, may_suggest_mid_line, partial_word
+from engine.ghost.policy import CompletionCache, heal, healed_span, may_suggest_mid_line
 from engine.ghost.postprocess import context_at, is_cut_short, postprocess_ghost_text, strip_fence
 from engine.ghost.prompt import PromptBuilder
 from engine.ghost.request import GhostText, GhostTextRequest, cursor_offset
@@ -34,10 +34,12 @@ class GhostTextService:
         self._max_tokens = max_tokens
         self._multiline = multiline
         self._current: ModelStream | None = None
+        self._generation = 0  # bumped by every request and cancel: a request superseded while its prompt builds stops
         self.cache = CompletionCache()
 
     def cancel(self) -> None:
         """Stop decoding the request in flight, if any (it answers "" with finish reason "cancelled")."""
+        self._generation += 1
         if self._current is not None:
             self._current.cancel()
             self._current = None
@@ -62,6 +64,7 @@ class GhostTextService:
         the rest decodes. Decoding stops as soon as the post-processor has cut the suggestion short.
         """
         self.cancel()
+        generation = self._generation
         if refusal := self._withhold(request.path):
             return GhostText(text="", finish_reason="withheld", withheld=refusal)
         started = time.perf_counter()
@@ -75,12 +78,15 @@ class GhostTextService:
             if cached and on_partial is not None:
                 on_partial(cached)
             return GhostText(text=cached, finish_reason="cached", elapsed_ms=(time.perf_counter() - started) * 1000)
-        word = partial_word(ctx.line_prefix, ctx.line_suffix) if remember else ""
+        word = healed_span(ctx.line_prefix, ctx.line_suffix) if remember else ""
         if word:  # token healing: the prompt stops before the word, the completion must retype it
             request = dataclasses.replace(request, text=before[: -len(word)] + after, column=request.column - len(word))
             ctx = context_at(request.text, request.line, request.column, self._multiline)
+        line_end = not ctx.line_suffix.strip()  # healing: a completion may go on to a new line after the word
         model = self._model()
         prompt = await self._build_prompt(request, model)
+        if generation != self._generation:  # a newer request (or a cancel) came while the prompt was built
+            return GhostText(text="", prompt=prompt.text, finish_reason="cancelled")
         single_line = bool(ctx.line_suffix.strip()) or not ctx.multiline
         stop = (*prompt.stop, "\n") if single_line and prompt.messages is None else prompt.stop
         params = GenerationParams(max_tokens=max_tokens or self._max_tokens, temperature=0.0, stop=stop)
@@ -96,7 +102,7 @@ class GhostTextService:
                 if prompt.messages is not None:
                     continue  # a chat reply may open with a fence: judge it whole
                 processed = postprocess_ghost_text(raw, ctx)
-                healed = heal(processed, word)
+                healed = heal(processed, word, line_end)
                 if healed.rejected and not is_cut_short(raw, processed):
                     rejected = True  # the model would not retype the word: nothing worth showing
                     stream.cancel()
@@ -120,7 +126,7 @@ class GhostTextService:
             return GhostText(text="", prompt=prompt.text, finish_reason="cancelled")
         if prompt.messages is not None:
             raw = strip_fence(raw)
-        text = heal(postprocess_ghost_text(raw, ctx), word).text
+        text = heal(postprocess_ghost_text(raw, ctx), word, line_end).text
         if remember:
             self.cache.put(request.path, before, after, text)
         return GhostText(

@@ -59,6 +59,12 @@ def selected_lines(rng: lsp.Range) -> tuple[int, int]:
     return rng.start.line, max(end, rng.start.line + 1)
 
 
+def selection_of(arg: dict[str, Any]) -> tuple[int, int] | None:
+    """Lines [start, end) of the command's `range` (or `selection`) argument; None without one."""
+    value = arg.get("range", arg.get("selection"))
+    return None if value is None else selected_lines(parse_range(value))
+
+
 def argument(args: tuple[Any, ...]) -> dict[str, Any]:
     """A command's one argument: an object, or a bare string taken as the message/instruction/reply."""
     if not args:
@@ -206,17 +212,19 @@ class Commands:
         return "".join(parts)
 
     async def chat(self, ls: LanguageServer, arg: dict[str, Any]) -> dict[str, Any]:
-        """`caret.chat {message, uri?, line?}`: the answer (streamed through `$/progress` meanwhile)."""
+        """`caret.chat {message, uri?, range?, line?}`: the answer (streamed through `$/progress` meanwhile),
+        grounded in the document and the selected lines (`range`, or `selection`) as the TUI's chat is."""
         message = arg.get("message") or arg.get("text")
         if not isinstance(message, str) or not message.strip():
             raise CommandError("caret.chat needs {message: text}")
         uri = arg.get("uri")
-        current, text = None, None
+        current, text, selection = None, None, None
         if isinstance(uri, str):
             doc = ls.workspace.get_text_document(uri)
-            current, text = document_path(self._session, doc.path, uri), doc.source
-        line = arg.get("line") if isinstance(arg.get("line"), int) else None
-        request = ChatRequest(message=message, current_file=current, current_text=text, cursor_line=line)
+            current, text, selection = document_path(self._session, doc.path, uri), doc.source, selection_of(arg)
+        line = arg.get("line") if isinstance(arg.get("line"), int) else selection[0] if selection else None
+        request = ChatRequest(message=message, current_file=current, current_text=text, cursor_line=line,
+                              selection=selection)
         return {"answer": await self._answer(ls, request, "caret chat")}
 
     async def explain(self, ls: LanguageServer, arg: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +239,7 @@ class Commands:
         code = "\n".join(doc.source.split("\n")[start:end])
         question = f"Explain what this code in {path} (lines {start + 1}-{end}) does:\n```\n{code}\n```"
         answer = await self._answer(ls, ChatRequest(message=question, current_file=path, current_text=doc.source,
-                                                    cursor_line=start), "caret explain")
+                                                    cursor_line=start, selection=(start, end)), "caret explain")
         out = self._session.root / ".caret" / "explain" / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', path)}-{start + 1}.md"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(f"# {path}, lines {start + 1}-{end}\n\n{answer}\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from engine.errors import ModelError
 from engine.ghost import GhostText
 from engine.session import Session
 from lsp.server.actions import ACCEPTED
-from lsp.server.documents import doc_language, ghost_request, line_at, with_replacement, word_before
+from lsp.server.documents import DocumentPaths, doc_language, ghost_request, line_at, with_replacement, word_before
 from lsp.server.events import EventReporter
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_]")
@@ -72,9 +72,10 @@ def completion_item(word: str, suggestion: str, position: lsp.Position) -> lsp.C
 class Completer:
     """Answers inline completion and completion requests from the engine's ghost text."""
 
-    def __init__(self, session: Session, reporter: EventReporter) -> None:
+    def __init__(self, session: Session, reporter: EventReporter, paths: DocumentPaths) -> None:
         self._session = session
         self._reporter = reporter
+        self._paths = paths
         self._latest = 0  # the newest request's number: an older one still debouncing gives up
 
     async def _suggest(self, doc: TextDocument, position: lsp.Position, automatic: bool,
@@ -89,7 +90,8 @@ class Completer:
             await asyncio.sleep(self._session.config["completion.debounce_ms"] / 1000)
             if mine != self._latest:
                 return None
-        result = await self._session.complete(ghost_request(self._session, doc, position, text, invoked=not automatic))
+        request = ghost_request(self._paths(doc), doc, position, text, invoked=not automatic)
+        result = await self._session.complete(request)
         return result if result.text and mine == self._latest else None
 
     async def inline(self, ls: LanguageServer, params: lsp.InlineCompletionParams) -> lsp.InlineCompletionList | None:

@@ -89,19 +89,45 @@ def document_path(session: Session, uri_path: str | None, uri: str) -> str:
         return uri_path
 
 
+class DocumentPaths:
+    """Each document's workspace path, resolved once while it is open: resolving (symlinks, the workspace root)
+    costs ~100 us, and didChange and completion requests ask for it per keystroke."""
+
+    LIMIT = 4096  # documents asked about without being opened (a command's URI) are forgotten in bulk
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[str, str] = {}
+
+    def __call__(self, doc: TextDocument) -> str:
+        found = self._known.get(doc.uri)
+        if found is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            found = self._known[doc.uri] = document_path(self._session, doc.path, doc.uri)
+        return found
+
+    def forget(self, uri: str) -> None:
+        """Resolve `uri` again next time (opened or closed: the file may have moved or become a link)."""
+        self._known.pop(uri, None)
+
+
 def doc_language(doc: TextDocument) -> str | None:
     """The client's language id, else caret's guess from the path and first line."""
-    first_line = doc.source.split("\n", 1)[0]
-    return doc.language_id or language_for(doc.path or doc.uri, first_line)
+    if doc.language_id:
+        return doc.language_id
+    lines = doc.lines
+    return language_for(doc.path or doc.uri, lines[0].rstrip("\r\n") if lines else "")
 
 
 def ghost_request(
-    session: Session, doc: TextDocument, position: lsp.Position, text: str | None = None, invoked: bool = False
+    path: str, doc: TextDocument, position: lsp.Position, text: str | None = None, invoked: bool = False
 ) -> GhostTextRequest:
-    """The engine's request for the client's cursor; `text` replaces the buffer (a selected completion applied)."""
+    """The engine's request for the client's cursor in `doc` (at workspace `path`); `text` replaces the buffer (a
+    selected completion applied)."""
     server = doc.position_from_client_units(position)
     return GhostTextRequest(
-        path=document_path(session, doc.path, doc.uri),
+        path=path,
         text=doc.source if text is None else text,
         line=server.line,
         column=server.character,

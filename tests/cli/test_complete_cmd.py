@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.complete_cmd import parse_location
+from cli.complete_cmd import COLD_MAX_TOKENS, COLD_PROMPT_TOKENS, cold_settings, parse_location
+from cli.main import build_parser
 from tests.cli.run import caret
 
 
@@ -55,3 +56,16 @@ def test_parse_location(text: str, expected: tuple[Path, int | None, int | None]
 def test_parse_location_rejects_zero() -> None:
     with pytest.raises(ValueError, match="start at 1"):
         parse_location("a.py:0:1")
+
+
+def test_a_cold_call_uses_the_cold_defaults_unless_configured_or_flagged(tmp_path: Path) -> None:
+    def settings(*argv: str) -> list[str]:
+        return cold_settings(build_parser().parse_args(["complete", "a.py:1", "-w", str(tmp_path), *argv]))
+
+    assert settings() == [f"completion.prompt_tokens={COLD_PROMPT_TOKENS}", f"completion.max_tokens={COLD_MAX_TOKENS}",
+                          "lsp.enabled=false"]
+    assert settings("--budget", "2048", "--max-tokens", "64", "--lsp") == [
+        "completion.prompt_tokens=2048", "completion.max_tokens=64", "lsp.enabled=true"]
+    (tmp_path / ".caret").mkdir()
+    (tmp_path / ".caret" / "config.toml").write_text("[completion]\nmax_tokens = 40\n[lsp]\nenabled = true\n")
+    assert settings() == [f"completion.prompt_tokens={COLD_PROMPT_TOKENS}"]  # the user's choices are kept

@@ -27,6 +27,21 @@ def test_stats_reads_what_the_engine_recorded(tmp_path: Path) -> None:
     assert report["by_language"]["go"]["shown"] == 1
 
 
+def test_stats_shows_retention_at_30_s_and_2_min_per_language(tmp_path: Path) -> None:
+    stats = GhostStats(tmp_path)
+    for after_s, fraction in ((30.0, 1.0), (30.0, 0.8), (120.0, 0.95), (120.0, 0.5)):
+        stats.retained("python", 20, after_s, fraction)
+    stats.flush()
+    report = json.loads(caret("stats", "--json", cwd=tmp_path).stdout)
+    assert report["retention"]["30s"] == {"checks": 2, "mean_pct": 90.0, "at_least_90_pct": 50.0}
+    assert report["by_language"]["python"]["retention"]["120s"]["mean_pct"] == 72.5
+    result = caret("stats", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "python       retained after 30s: mean 90.0 %, >= 90 % in 50.0 % of 2; after 120s: mean 72.5 %" in (
+        result.stdout)
+    assert "not measured yet" not in result.stdout
+
+
 def test_stats_in_a_fresh_workspace_prints_zeros_and_says_what_is_not_measured(tmp_path: Path) -> None:
     result = caret("stats", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

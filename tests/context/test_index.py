@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from context.index import WorkspaceIndex
+from context.search import search
 from context.store import IndexStore
 from context.workspace import Workspace, WorkspaceError
 
@@ -45,6 +48,7 @@ def test_build_indexes_every_file(root: Path) -> None:
     assert site.path == "app/util.py" and site.definition.kind == "function"
     assert [d.name for d in index.symbols_in("web/client.ts")] == ["Client", "fetchUser"]
     assert {c.path for c in index.chunks} == set(SOURCES)
+    assert index.chunk_count == len(index.chunks) == WorkspaceIndex.build(Workspace(root)).chunk_count
     readme = [c for c in index.chunks if c.path == "README.md"]
     assert readme and readme[0].kind == "text"
     assert "slugify" in index.chunk_text(readme[0])
@@ -124,6 +128,32 @@ def test_update_of_an_ignored_or_vanished_file_drops_it(root: Path) -> None:
     (root / "svc/server.go").unlink()
     assert index.update_file("svc/server.go") is None
     assert "svc/server.go" not in index.records
+
+
+def _damage_chunk_rows(root: Path, rel: str, rows: object) -> None:
+    with sqlite3.connect(IndexStore(root).path) as conn:
+        [payload] = conn.execute("SELECT payload FROM files WHERE path = ?", (rel,)).fetchone()
+        data = json.loads(payload)
+        data["chunks"] = rows
+        conn.execute("UPDATE files SET payload = ? WHERE path = ?", (json.dumps(data), rel))
+    conn.close()
+
+
+@pytest.mark.parametrize("rows", [[["0", 4, None, "function", None]], [[0, 4]], 7])
+def test_a_damaged_chunk_row_reparses_that_file_when_its_chunks_are_needed(root: Path, rows: object) -> None:
+    WorkspaceIndex.build(Workspace(root))
+    _damage_chunk_rows(root, "app/util.py", rows)
+    index = WorkspaceIndex.build(Workspace(root))
+    assert index.files_parsed == 0  # chunks are decoded on first use: the map and symbols never look
+    assert [d.name for d in index.symbols_in("app/util.py")] == ["slugify"]
+    [hit] = [h for h in search(index, "slugify text lower", k=5) if h.path == "app/util.py"]
+    assert index.files_parsed == 1  # that file alone, parsed again from disk
+    assert hit.symbol == "slugify" and "re.sub" in hit.text
+    assert [c.kind for c in index.chunks_of("app/util.py")] == ["code", "function"]
+    index.save()
+    again = WorkspaceIndex.build(Workspace(root))
+    assert again.files_parsed == 0
+    assert [c.kind for c in again.chunks_of("app/util.py")] == ["code", "function"]
 
 
 def test_bad_files_are_skipped_with_a_reason(root: Path) -> None:

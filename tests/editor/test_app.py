@@ -36,14 +36,15 @@ async def test_typing_shows_ghost_text_and_tab_accepts_it(tmp_path: Path) -> Non
         assert code.suggestion == ghost.split("\n")[0]
         await pilot.press("tab")
         assert code.text.startswith(SOURCE + "    with" + ghost)
-        assert code.ghost_text == ""
+        # The accepted text is not offered again; Tab-Tab may already show the next suggestion after it.
+        assert not code.ghost_text or (code.text.endswith(ghost) and code.ghost_text != ghost)
         app.session.ghost_stats.flush()  # the acceptance is counted for `caret stats`, locally
         assert '"event": "accepted"' in app.session.ghost_stats.path.read_text()
         # An accepted suggestion is one undo step.
         await pilot.press("ctrl+z")
         assert code.text == SOURCE + "    with"
         await pilot.press("ctrl+s")
-        assert path.read_text() == SOURCE + "    with"
+        assert path.read_text() == SOURCE + "    with\n"  # a final newline, as the file had
 
 
 async def test_escape_dismisses_and_typing_through_keeps_the_rest(tmp_path: Path) -> None:

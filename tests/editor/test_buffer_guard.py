@@ -62,7 +62,7 @@ async def test_opening_another_file_keeps_the_unsaved_buffer_in_its_tab_and_clos
         assert await wait_for(lambda: asking(app, "unsaved"), pilot, 5)
         await pilot.press("s")  # Save, then close
         assert await wait_for(lambda: len(app.buffers) == 1, pilot, 5)
-        assert path.read_text() == SOURCE + "x = 1"
+        assert path.read_text() == SOURCE + "x = 1\n"  # the file ended with a newline: saving keeps one
         assert app.opened is not None and app.opened.path == other and app.code.text == OTHER
 
 
@@ -96,7 +96,7 @@ async def test_save_over_a_changed_file_offers_diff_then_overwrite(tmp_path: Pat
         await pilot.press("escape")  # back to the choice
         assert await wait_for(lambda: asking(app, "changed on disk"), pilot, 5)
         await pilot.press("o")
-        assert await wait_for(lambda: path.read_text() == SOURCE + "z = 3", pilot, 5)
+        assert await wait_for(lambda: path.read_text() == SOURCE + "z = 3\n", pilot, 5)
         assert not app.dirty and "saved util.py" in status(app)
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Select
+from textual.widgets import Input, Markdown, Select
 from textual.widgets.text_area import Selection
 
 from editor.app import CaretApp
@@ -15,6 +15,7 @@ from editor.chat_flow import selected_lines
 from editor.chat_panel import AnswerView, ChatPanel
 from editor.code_view import CodeView
 from editor.inline_edit import DiffReview
+from editor.mention_picker import MentionPicker
 from engine.chat_sessions import list_chat_sessions
 from engine.session import Session
 from tests.editor.pilot import wait_for
@@ -121,7 +122,9 @@ async def test_new_chat_clears_and_a_saved_chat_reopens(tmp_path: Path, scripted
         assert await wait_for(lambda: not app._history and "first" not in panel.transcript.text, pilot)
         assert panel.chat_name is None
         panel.query_one("#chats", Select).value = name  # pick the saved chat
-        assert await wait_for(lambda: len(app._history) == 2, pilot)
+        # Reopened to its end: the question box has the focus back (leaving earlier would cut the flow short).
+        question = panel.query_one("#question")
+        assert await wait_for(lambda: len(app._history) == 2 and app.focused is question, pilot)
         assert "first question" in panel.transcript.text and "first answer" in panel.transcript.text
         assert panel.chat_name == name
 
@@ -136,3 +139,94 @@ async def test_the_selection_is_sent_as_context(tmp_path: Path, scripted_server:
         assert await wait_for(lambda: len(app._history) == 2, pilot, 20)
     sent = json.dumps(scripted_server.requests[-1].json())
     assert "selected: calc.py:5-5" in sent  # the selected line, as its own section
+
+
+MAIN = "def main() -> None:\n    print('mentioned file marker 7f3a')\n"
+
+
+async def type_question(app: CaretApp, pilot: Pilot[None], text: str) -> None:
+    await pilot.press("ctrl+l")
+    app.query_one(ChatPanel).query_one("#question").focus()
+    await pilot.press(*text)
+
+
+async def test_at_mention_autocomplete_inserts_a_file_that_the_prompt_then_holds(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    (tmp_path / "main.py").write_text(MAIN)
+    (tmp_path / "manual.md").write_text("# notes\n")
+    scripted_server.add(Reply(events=chat_events(["ok"])))
+    app, _ = make_app(tmp_path, scripted_server)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await type_question(app, pilot, "explain @ma")
+        picker = app.query_one(MentionPicker)
+        assert await wait_for(lambda: picker.is_open, pilot, 10)
+        labels = [c.label for c in picker.candidates]
+        assert "main.py" in labels[:3] and "manual.md" in labels  # ("main", the function, may come first)
+        await pilot.press(*["down"] * labels.index("main.py"))
+        assert picker.chosen is not None and picker.chosen.label == "main.py"
+        await pilot.press("tab")
+        question = app.query_one("#question", Input)
+        assert question.value == "explain @main.py " and not picker.is_open
+        await pilot.press(*"please", "enter")
+        assert await wait_for(lambda: len(app._history) == 2, pilot, 20)
+    assert app._history[0].content == "explain @main.py please"
+    sent = json.dumps(scripted_server.requests[-1].json())
+    assert "mentioned file marker 7f3a" in sent  # the mentioned file's text went to the model
+    assert app.last_prompt is not None and "main.py" in app.last_prompt[1]
+
+
+async def test_mention_keys_move_choose_and_escape_only_closes(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    (tmp_path / "main.py").write_text(MAIN)
+    (tmp_path / "manual.md").write_text("# notes\n")
+    app, _ = make_app(tmp_path, scripted_server)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await type_question(app, pilot, "@ma")
+        picker = app.query_one(MentionPicker)
+        question = app.query_one("#question", Input)
+        assert await wait_for(lambda: picker.is_open, pilot, 10)
+        await pilot.press("escape")  # the dropdown closes; the panel, the focus and the text stay
+        await pilot.pause()
+        assert not picker.is_open and question.has_focus and question.value == "@ma"
+        assert app.query_one(ChatPanel).has_class("-open")
+        await pilot.press("n")  # typing on reopens it, narrowed
+        assert await wait_for(lambda: picker.is_open and picker.candidates[0].label == "manual.md", pilot, 10)
+        await pilot.press("backspace")
+        assert await wait_for(lambda: picker.is_open and len(picker.candidates) > 1, pilot, 10)
+        second = picker.candidates[1]
+        await pilot.press("down")
+        assert picker.chosen == second
+        await pilot.press("up", "up")  # wraps around to the last
+        assert picker.chosen == picker.candidates[-1]
+        await pilot.press("down", "down", "enter")  # Enter inserts while the dropdown is open; it does not ask
+        assert question.value == f"{second.insert_text} " and not app._history
+        assert not scripted_server.requests
+        await pilot.press(*"@manu")
+        assert await wait_for(lambda: picker.is_open and picker.candidates[0].label == "manual.md", pilot, 10)
+        await pilot.click(picker, offset=(2, 1))  # a click on a candidate (under the border) inserts it too
+        await pilot.pause()
+        assert question.value == f"{second.insert_text} @manual.md " and question.has_focus
+
+
+async def test_copy_puts_a_code_block_on_the_clipboard(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    reply = "Two blocks:\n\n```python\nx = 1\ny = 2\n```\n\nand\n\n```sh\necho hi\n```\n"
+    scripted_server.add(Reply(events=chat_events([reply[:20], reply[20:]])))
+    app, _ = make_app(tmp_path, scripted_server)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+l")
+        await ask(app, pilot, "show me")
+        assert await wait_for(lambda: len(app._history) == 2, pilot, 20)
+        answer = app.query_one(ChatPanel).transcript.query_one(AnswerView)
+        assert await wait_for(lambda: len(answer.query(".copy")) == 2, pilot)
+        first, second = answer.query(".copy")
+        await pilot.click(first)
+        await pilot.pause()
+        assert app.clipboard == "x = 1\ny = 2"
+        assert "copied 2 lines" in str(app.query_one("#status").render())
+        await pilot.click(second)
+        await pilot.pause()
+        assert app.clipboard == "echo hi"
+        assert "copied 1 line" in str(app.query_one("#status").render())
+        assert not isinstance(app.screen, DiffReview)  # Copy is not Apply

@@ -42,6 +42,7 @@ async def test_offsets_height_and_width_match_textual_after_random_edits() -> No
         assert wrapped.height == sum(len(offsets) + 1 for offsets in wrapped._wrap_offsets)  # Textual's own sum
         widest = document.get_size(view.indent_width).width
         assert wrapped.widest >= widest  # never narrower than the widest line (shrinking waits for a full wrap)
+    assert not document.stale  # not mounted: each edit is parsed at once, incrementally
     fresh = SyntaxAwareDocument(view.text, document.language)  # the incremental parse read the right bytes
     assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
     view.wrapped_document.wrap(0, view.indent_width)  # after edits: done in full, not skipped as "same width"
@@ -69,3 +70,18 @@ def test_plain_text_keeps_textuals_document() -> None:
     view = CodeView("plain\ntext")
     assert not isinstance(view.document, OffsetDocument)
     assert view.wrapped_document.height == 2
+
+
+def test_plain_full_wrap_matches_textuals() -> None:
+    for text in ("def f():\n    return 1\n\n" * 30, "", "x" * 90 + "\nshort\n"):
+        view = CodeView(text, language="python")
+        ours = view.wrapped_document
+        theirs = WrappedDocument(view.document, tab_width=view.indent_width)
+        for width in (0, 200, 40):  # every line fits (the list-at-a-time path), then some do not
+            ours.wrap(width, view.indent_width)
+            theirs.wrap(width, view.indent_width)
+            assert ours._wrap_offsets == theirs._wrap_offsets
+            assert ours._offset_to_line_info == theirs._offset_to_line_info
+            assert ours._line_index_to_offsets == theirs._line_index_to_offsets
+            assert ours._tab_width_cache == theirs._tab_width_cache
+            assert ours.widest == view.document.get_size(view.indent_width).width

@@ -58,3 +58,24 @@ async def test_f8_lists_the_problems_of_a_broken_file(tmp_path: Path) -> None:
         app.code.move_cursor((line, 1))
         await pilot.pause()
         assert status().startswith("error: "), status()  # the message of the problem on the cursor's line
+
+
+async def test_a_broken_file_shows_its_problem_mark_and_count_without_asking(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "broken.py").write_text("def f(:\n    return 1\n")
+    app = CaretApp(Session.open(root, env={}, flags=FLAGS), open_path=root / "broken.py")
+    async with app.run_test(size=(100, 30)) as pilot:
+        fields = lambda: str(app.query_one("#status-fields").render())  # noqa: E731
+        assert await wait_for(lambda: "● " in fields(), pilot, SLOW_S), fields()  # no F8 pressed
+        assert "lsp ready" in fields(), fields()
+        row = app.buffer.problems[0].line
+        assert app.code.problem_marks[row].severity == "error"
+        await pilot.pause()
+        gutter = app.code.render_line(row - app.code.scroll_offset.y).text[: app.code.gutter_width]
+        assert gutter == f"{row + 1}● ", gutter  # the mark right after the line number
+        assert str(app.query_one("#status").render()).startswith("error: ")  # the cursor is on that line
+        # Fixed and saved: the marks and the count go.
+        app.replace_text("def f():\n    return 1\n")
+        await pilot.press("ctrl+s")
+        assert await wait_for(lambda: not app.code.problem_marks, pilot, SLOW_S), app.buffer.problems
+        assert "●" not in fields(), fields()

@@ -36,7 +36,7 @@ async def test_a_dirty_buffer_is_kept_after_a_pause_and_forgotten_on_save(tmp_pa
         assert kept(tmp_path) == []  # not per keystroke
         assert await wait_for(lambda: kept(tmp_path) == [SOURCE + "x = 1"], pilot, KEEP_AFTER_S + 3)
         await pilot.press("ctrl+s")
-        assert await wait_for(lambda: path.read_text() == SOURCE + "x = 1", pilot, 5)
+        assert await wait_for(lambda: path.read_text() == SOURCE + "x = 1\n", pilot, 5)
         assert list((tmp_path / RECOVERY_DIR).glob("*.json")) == []
 
 

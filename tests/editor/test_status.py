@@ -22,6 +22,7 @@ async def test_a_model_that_cannot_load_shows_on_the_status_line(tmp_path: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         assert await wait_for(lambda: "127.0.0.1:9" in status(app), pilot, 20), status(app)
         assert "\n" not in status(app).strip()
+        assert str(app.query_one("#status-fields").render()).endswith(" · m failed")  # the model, by name
 
 
 async def test_a_missing_language_server_shows_on_the_status_line(tmp_path: Path) -> None:
@@ -36,3 +37,24 @@ async def test_a_missing_language_server_shows_on_the_status_line(tmp_path: Path
         assert provide is not None
         await provide("main.go", path.read_text(), 2, 1.0)
         assert await wait_for(lambda: "caret-test-no-such-server" in status(app), pilot, 10), status(app)
+        fields = lambda: str(app.query_one("#status-fields").render())  # noqa: E731
+        assert await wait_for(lambda: "lsp missing" in fields(), pilot, 10), fields()  # asked when the file opened
+
+
+async def test_the_status_bar_shows_the_file_its_language_and_the_cursor_as_it_moves(tmp_path: Path) -> None:
+    (tmp_path / "util.py").write_text("def area(radius):\n    return 3.14 * radius ** 2\n")
+    (tmp_path / "notes.md").write_text("# notes\n")
+    flags = {"completion.enabled": "false", "lsp.enabled": "false"}
+    app = CaretApp(Session.open(tmp_path, env={}, flags=flags), open_path=tmp_path / "util.py")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        fields = lambda: str(app.query_one("#status-fields").render())  # noqa: E731
+        assert fields() == "util.py · python · 1:1", fields()
+        await pilot.press("down", "end")
+        assert fields() == "util.py · python · 2:30", fields()
+        app.open_file(tmp_path / "notes.md")  # another tab: its own file, language and cursor
+        await pilot.pause()
+        assert fields() == "notes.md · markdown · 1:1", fields()
+        await pilot.press("ctrl+tab")
+        assert fields() == "util.py · python · 2:30", fields()
+        assert status(app) == "util.py"  # the news: the tab switched to

@@ -5,56 +5,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pytest
 
 from editor.recovery import KEEP_AFTER_S
 from engine.recovery import RECOVERY_DIR
+from tests.editor.tmux import REPO, Tmux, until
 
-REPO = Path(__file__).resolve().parents[2]
 SOURCE = "def f():\n    return 1\n"
 TYPED = "# typed before the kill"
-
-class Tmux:
-    """One private tmux server (its own socket), so the test never touches the user's sessions."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
-        return out.stdout
-
-    def start(self, name: str, command: str, env: dict[str, str]) -> None:
-        exports = " ".join(f"{key}={value}" for key, value in env.items())
-        self.run("new-session", "-d", "-s", name, "-x", "120", "-y", "30", f"cd {REPO} && exec env {exports} {command}")
-
-    def screen(self, name: str) -> str:
-        return self.run("capture-pane", "-p", "-t", name)
-
-    def pid(self, name: str) -> int:
-        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
-
-
-def until(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    server = Tmux(f"caret-test-{os.getpid()}")
-    yield server
-    server.run("kill-server")
 
 
 def test_kill_9_then_restart_offers_and_restores_the_typed_text(tmp_path: Path, tmux: Tmux) -> None:

@@ -81,7 +81,7 @@ async def test_a_model_that_cannot_load_is_an_event_not_an_error(tmp_path: Path)
         await session.warm_up("completion")
     finally:
         await session.aclose()
-    assert seen[0] == ModelLoading("completion")
+    assert seen[0] == ModelLoading("completion", model="m")  # which model, for a status bar
     assert isinstance(seen[-1], ModelFailed) and seen[-1].role == "completion" and "\n" not in seen[-1].message
 
 

@@ -14,7 +14,14 @@ import pytest
 
 from common.atomic_write import write_atomic_with
 from engine.edit import EditProposal, FileEdit, apply_proposal
-from engine.files import FileConflict, FileError, changed_on_disk, read_document, save_document
+from engine.files import (
+    FileConflict,
+    FileError,
+    changed_on_disk,
+    missing_final_newline,
+    read_document,
+    save_document,
+)
 from engine.languages import language_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -275,3 +282,10 @@ def test_a_deleted_bom_file_written_anew_keeps_its_format(tmp_path: Path) -> Non
     gone = dataclasses.replace(opened, snapshot=None)  # what the editor keeps once the file is gone from disk
     save_document(gone, "one\ntwo\n")
     assert path.read_bytes() == codecs.BOM_UTF16_LE + "one\r\ntwo\r\n".encode("utf-16-le")
+
+
+def test_a_lost_final_newline_is_restored_and_a_file_without_one_is_left_alone() -> None:
+    assert missing_final_newline("a\n", "a\nb") == "\n"
+    assert missing_final_newline("a\n", "a\nb\n") == ""
+    assert missing_final_newline("a", "a b") == ""  # the file never had one: not ours to add
+    assert missing_final_newline("a\n", "") == ""  # an emptied file stays empty

@@ -127,3 +127,16 @@ def test_typing_on_keeps_the_prompt_prefix_in_a_file_over_the_budget() -> None:
     next_line = prompt_at(301, "    x")
     assert next_line.startswith(before[: -len("    res")])
     assert len(before) < len("\n".join(lines[:300]))  # the file really was over the budget
+
+
+def test_prefix_only_layout_shows_the_lines_after_the_cursor_at_the_end_of_its_stable_part() -> None:
+    out = text_of(req(after="print(add(1, 2))"))
+    assert out.endswith("# After the cursor:\n# print(add(1, 2))\n" + PREFIX)
+    assert "After the cursor" not in text_of(req(after="print(add(1, 2))", fim_format="starcoder"))  # its own slot
+
+
+def test_definitions_are_kept_before_retrieved_chunks_when_the_stable_part_is_short() -> None:
+    retrieved = ContextItem(path="b.py", text="y = 2\n" * 30, kind=ContextKind.RETRIEVED, priority=50.0)
+    definition = ContextItem(path="a.py", text="def add(a, b):", kind=ContextKind.DEFINITION)
+    out = text_of(req(items=(retrieved, definition), stable_tokens=40))
+    assert "# def add(a, b):" in out and "y = 2" not in out

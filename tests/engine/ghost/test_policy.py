@@ -38,3 +38,16 @@ def test_cache_forgets_the_oldest() -> None:
     for i in range(3):
         cache.put("a.py", str(i), "", "z")
     assert cache.get("a.py", "0", "") is None and cache.get("a.py", "2", "") == "z"
+
+
+def test_heal_keeps_a_new_line_after_a_complete_word_at_the_end_of_the_line() -> None:
+    # "    # output the literal text|": backed off to "literal ", the model ended the line: the word stands.
+    assert heal("\n            if x:", "text", line_end=True).text == "\n            if x:"
+    assert heal("\n            if x:", "text").rejected  # mid-line, the word must be retyped
+    assert heal("texture", "text", line_end=True).text == "ure" and heal("tax", "text", line_end=True).rejected
+
+
+def test_the_space_healing_backed_over_is_optional() -> None:
+    assert heal(" 2)", " ").text == "2)" and heal("2)", " ").text == "2)"  # "add(1, |": both mean "add(1, 2)"
+    assert heal(" bound", " bou").text == "nd" and heal("bound", " bou").text == "nd"
+    assert heal("b", " bou").pending and heal("x", " bou").rejected and heal("", " bou").pending

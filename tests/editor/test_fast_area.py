@@ -1,0 +1,113 @@
+"""editor/fast_area.py against Textual's own results: every drawn line from the content-keyed cache equals a fresh
+render after random edits, cursor moves and selections; after edits the tree equals a full parse and the lines are
+drawn as with TextArea's whole-document highlights; a big file is drawn before its first parse."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from textual.app import App, ComposeResult
+from textual.document._syntax_aware_document import SyntaxAwareDocument
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from editor.code_view import CodeView
+from editor.fast_area import DEFER_LINES
+from editor.incremental import OffsetDocument
+from tests.editor.test_incremental import TEXT, random_edit
+
+
+class ViewApp(App[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield CodeView(self.text, language="python")
+
+
+def textual_highlights(view: CodeView) -> dict[int, list[tuple[int, int | None, str]]]:
+    """TextArea's own whole-document highlight map for the view's current tree (the view's map is replaced)."""
+    view._highlights = defaultdict(list)
+    TextArea._build_highlight_map(view)
+    return dict(view._highlights)
+
+
+async def test_cached_lines_equal_fresh_renders_after_random_edits_and_moves() -> None:
+    app = ViewApp(TEXT * 25)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        view.focus()
+        chance = random.Random(3)
+        for step in range(120):
+            action = chance.choice(["edit", "edit", "move", "select", "parse"])
+            if action == "edit":
+                random_edit(view, chance)
+            elif action == "move":
+                row = chance.randrange(view.document.line_count)
+                view.move_cursor((row, chance.randint(0, len(view.document[row]))), center=True)
+            elif action == "select":
+                row = chance.randrange(view.document.line_count)
+                view.selection = Selection((row, 0), (min(view.document.line_count - 1, row + 2), 1))
+            else:
+                view.parse_now()
+            await pilot.pause()
+            for y in range(view.size.height):
+                assert view.render_line(y) == view._render_line(y), (step, action, y)
+
+
+async def test_edits_in_a_big_file_are_parsed_at_once_and_drawn_as_textual_draws_them() -> None:
+    app = ViewApp(TEXT * 25)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        document = view.document
+        assert isinstance(document, OffsetDocument) and document.line_count >= DEFER_LINES
+        await pilot.pause()
+        assert document.parsed  # its first parse, after the first frame
+        view.move_cursor((3, 0))
+        for character in "x = (1,\n":
+            view.insert(character)
+            assert not document.stale  # never queried over an edited tree that is not reparsed
+        await pilot.pause()
+        fresh = SyntaxAwareDocument(view.text, document.language)
+        assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
+        ours = {row: view._highlights[row] for row in range(document.line_count)}
+        drawn = [view.render_line(y) for y in range(view.size.height)]
+        theirs = textual_highlights(view)  # the same spans (in another order among those that do not overlap)
+        assert all(sorted(ours[row]) == sorted(theirs.get(row, [])) for row in ours)
+        assert drawn == [view._render_line(y) for y in range(view.size.height)]  # drawn with TextArea's map
+
+
+async def test_a_short_file_is_parsed_with_each_edit() -> None:
+    app = ViewApp(TEXT)
+    async with app.run_test(size=(60, 20)):
+        view = app.query_one(CodeView)
+        document = view.document
+        assert isinstance(document, OffsetDocument) and not document.stale
+        view.insert("x = 1\n")
+        assert not document.stale
+
+
+async def test_a_big_file_is_shown_before_its_first_parse() -> None:
+    app = ViewApp("")
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        view.load_text(TEXT * 25)
+        document = view.document
+        assert isinstance(document, OffsetDocument) and document.stale and not document.parsed
+        assert view.render_line(0).text.strip()  # drawn before the parse
+        await pilot.pause()
+        assert not document.stale and document._syntax_tree.root_node.end_point[0] >= document.line_count - 1
+
+
+async def test_a_big_file_in_a_view_not_yet_mounted_is_parsed_after_its_first_frame() -> None:
+    app = ViewApp("")
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = CodeView(language="python")
+        view.load_text(TEXT * 25)  # as a new tab does, before mounting its view
+        document = view.document
+        assert isinstance(document, OffsetDocument) and not document.parsed
+        await app.mount(view)
+        await pilot.pause()
+        assert document.parsed and not document.stale
