@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -16,29 +17,27 @@ from textual.widgets import DirectoryTree, Footer
 
 from editor.buffer_guard import BufferGuard, reload_background_buffers
 from editor.buffers import Buffer, BufferManager, TabBar
-from editor.chat_flow import handle_chat_request, toggle_chat_panel
 from editor.chat_panel import ChatPanel
 from editor.code_view import CodeView, GhostTail
 from editor.commands import CaretCommands
-from editor.dialogs import ConfirmDialog
 from editor.editing import EditorArea
 from editor.file_actions import FileTree
 from editor.find import FindBar, ask_line
 from editor.ghost_flow import continue_after_accept, request_ghost_text
 from editor.hover_card import HoverCard
-from editor.inline_edit import ask_inline_edit
 from editor.inspector import PromptInspector
 from editor.navigation_flow import find_references, go_to, go_to_definition, show_hover, show_problems
 from editor.problems_panel import ProblemsPanel
 from editor.recovery import RecoveryKeeper, offer_recovery
 from editor.status import EngineEvent, StatusBar
 from editor.status_flow import ProblemsWatch, cursor_moved, show_buffer
-from engine.chat import Message as ChatMessage  # textual's Message is another thing
-from engine.edit_apply import text_replacement
 from engine.errors import WorkspaceError
 from engine.events import FileChangedOnDisk
 from engine.files import FileError, OpenedFile, read_document
 from engine.session import Session
+
+if TYPE_CHECKING:
+    from engine.chat import Message as ChatMessage  # textual's Message is another thing
 
 
 class CaretApp(App[None]):
@@ -250,6 +249,8 @@ class CaretApp(App[None]):
     def replace_text(self, text: str) -> None:
         """Put `text` in the buffer as one edit: one Ctrl+Z brings the previous text back."""
         code = self.code
+        from engine.edit_apply import text_replacement  # the apply pipeline loads on first use
+
         start, end, new = text_replacement(code.text, text)
         code.replace(new, start, end)
 
@@ -287,20 +288,7 @@ class CaretApp(App[None]):
 
     def action_quit_safely(self) -> None:
         """Quit, asking first when there is unsaved work in any tab."""
-        unsaved = [buffer.title for buffer in self.buffers if buffer.dirty]
-        if not unsaved:
-            self._exit_now()
-            return
-        name = ", ".join(unsaved)
-
-        def answered(quit_anyway: bool | None) -> None:
-            if quit_anyway:
-                for number in range(len(self.buffers)):  # a deliberate discard: nothing to offer at the next start
-                    self.buffers.activate(number)
-                    self.keeper.discard()
-                self._exit_now()
-
-        self.push_screen(ConfirmDialog(f"{name} has unsaved changes. Quit anyway?"), answered)
+        self.guard.quit(self._exit_now)
 
     async def action_quit(self) -> None:  # the palette's Quit goes through the same check
         self.action_quit_safely()
@@ -387,13 +375,19 @@ class CaretApp(App[None]):
     # -- chat --
     def action_toggle_chat(self) -> None:
         """Open or close the chat panel."""
+        from editor.chat_flow import toggle_chat_panel  # chat's engine modules load on first use, not at launch
+
         toggle_chat_panel(self)
 
     @on(ChatPanel.Request)
     def _chat_request(self, event: ChatPanel.Request) -> None:
+        from editor.chat_flow import handle_chat_request
+
         handle_chat_request(self, event)
 
     # -- inline edit --
     def action_inline_edit(self) -> None:
         """Ask for an instruction and propose an edit of the selected lines, reviewed as a diff."""
+        from editor.inline_edit import ask_inline_edit  # the edit pipeline loads on first use, not at launch
+
         ask_inline_edit(self)

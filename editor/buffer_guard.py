@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editor.dialogs import Choice, ChoiceDialog
-from editor.diff_review import DiffReview
+from editor.dialogs import Choice, ChoiceDialog, ConfirmDialog
 from editor.file_actions import save_untitled
 from engine.edit_apply import unified_diff
 from engine.events import FileChangedOnDisk
@@ -23,6 +22,8 @@ from engine.files import (
 )
 
 if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
     from editor.app import CaretApp
 
 LEAVE_CHOICES = (Choice("save", "Save", "s"), Choice("discard", "Discard", "d"), Choice("cancel", "Cancel", "escape"))
@@ -49,7 +50,7 @@ class BufferGuard:
         self._app = app
         self.asking = False
 
-    def _ask(self, screen: ChoiceDialog | DiffReview, answered: Callable[[str], None]) -> None:
+    def _ask(self, screen: ChoiceDialog | ModalScreen[bool], answered: Callable[[str], None]) -> None:
         self.asking = True
 
         def done(answer: str | bool | None) -> None:
@@ -79,6 +80,24 @@ class BufferGuard:
                 app.set_status(f"{name}: kept open with its unsaved changes")
 
         self._ask(ChoiceDialog(f"{name} has unsaved changes.", LEAVE_CHOICES), answered)
+
+    def quit(self, exit_now: Callable[[], None]) -> None:
+        """Quit (`exit_now`), asking first when any tab has unsaved work; quitting anyway discards the recovery
+        copies too (a deliberate discard: nothing to offer at the next start)."""
+        app = self._app
+        unsaved = [buffer.title for buffer in app.buffers if buffer.dirty]
+        if not unsaved:
+            exit_now()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                for number in range(len(app.buffers)):
+                    app.buffers.activate(number)
+                    app.keeper.discard()
+                exit_now()
+
+        app.push_screen(ConfirmDialog(f"{', '.join(unsaved)} has unsaved changes. Quit anyway?"), answered)
 
     def save(self, then: Then = None, force: bool = False) -> None:
         """Save the buffer atomically, then run `then`; an untitled one asks for a name first (save_as), a file
@@ -144,6 +163,8 @@ class BufferGuard:
                 self.save(then, force=True)
             elif choice == "diff":
                 diff = disk_vs_buffer(app.rel_path, opened.path, app.code.text)
+                from editor.diff_review import DiffReview  # a conflict is rare: not loaded at launch
+
                 review = DiffReview(f"{name}: - on disk, + your buffer", diff)
                 self._ask(review, lambda _: self.resolve_conflict(then))
             else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from editor.hover_card import HoverCard
 from editor.problems_panel import ProblemsPanel, refresh_problems
-from editor.status_flow import show_found
+from editor.status_flow import cursor_moved, show_found
 from engine.navigation import Place, Problem, definitions, hover, problems, references
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def go_to(app: CaretApp, place: Place) -> None:
     def move() -> None:
         app.code.move_cursor((place.line, place.column), center=True)
         app.set_status(f"{app.rel_path}:{place.line + 1}")
+        cursor_moved(app, app.code.cursor_location)  # a tab mounted just now posts no SelectionChanged for this
 
     app.open_file(place.path, then=move)
 
@@ -99,8 +100,8 @@ def show_hover(app: CaretApp) -> None:
 
 
 def show_problems(app: CaretApp) -> None:
-    """F8: the problems panel, listing every open file's problems; the active buffer's are fetched now and counted
-    on the status line. F8 in the open panel closes it."""
+    """F8: the problems panel, listing every open file's problems (its title counts them); the active buffer's are
+    fetched now. F8 in the open panel closes it."""
     panel = app.query_one(ProblemsPanel)
     if panel.is_open and panel.has_focus_within:
         panel.action_close()
@@ -110,15 +111,23 @@ def show_problems(app: CaretApp) -> None:
     def done(found: object) -> None:
         listed = [p for p in found if isinstance(p, Problem)] if isinstance(found, list) else []
         show_found(app, buffer, listed)  # marks in the code, counts on the status bar, the panel's rows
-        errors = sum(p.severity == "error" for p in listed)
-        app.set_status(f"{errors} errors, {len(listed) - errors} other problems" if listed else "no problems")
         refresh_problems(app)
+        app.set_status(problem_count(listed))
         panel.open()
 
     async def in_file(session: Session, rel: str, text: str, line: int, column: int) -> list[Problem]:
         return await problems(session, rel, text)  # the whole file's, wherever the cursor is
 
     _ask(app, in_file, done, "problems")
+
+
+def problem_count(found: list[Problem]) -> str:
+    """"2 errors, 1 other problem" (or "no problems"): what F8 found in the active buffer."""
+    if not found:
+        return "no problems"
+    errors = sum(p.severity == "error" for p in found)
+    others = len(found) - errors
+    return f"{errors} error{'s' if errors != 1 else ''}, {others} other problem{'s' if others != 1 else ''}"
 
 
 def problem_label(problem: Problem) -> str:

@@ -53,6 +53,7 @@ class ProblemsPanel(Vertical):
     ProblemsPanel.-open { display: block; }
     ProblemsPanel > Static { height: 1; color: $text-muted; }
     ProblemsPanel > OptionList { height: auto; max-height: 10; border: none; padding: 0; }
+    ProblemsPanel > OptionList:focus { border: none; }
     """
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 

@@ -97,14 +97,14 @@ async def test_apply_opens_the_review_and_writes_only_when_accepted(
         assert await wait_for(lambda: isinstance(app.screen, DiffReview), pilot)
         assert "+def add(a: int, b: int) -> int:" in app.screen.query_one("#diff").text
         await pilot.press("n")  # refused: nothing changes
-        await pilot.pause()
+        assert await wait_for(lambda: not isinstance(app.screen, DiffReview), pilot)
         code = app.query_one(CodeView)
         assert code.text == SOURCE and path.read_text() == SOURCE
         await pilot.click(answer.query_one(".apply"))
         assert await wait_for(lambda: isinstance(app.screen, DiffReview), pilot)
         await pilot.press("y")
-        await pilot.pause()
-        assert code.text == SOURCE.replace("def add(a, b):", "def add(a: int, b: int) -> int:")
+        accepted = SOURCE.replace("def add(a, b):", "def add(a: int, b: int) -> int:")
+        assert await wait_for(lambda: code.text == accepted, pilot)
         assert path.read_text() == SOURCE  # into the buffer, not saved
 
 
@@ -122,9 +122,10 @@ async def test_new_chat_clears_and_a_saved_chat_reopens(tmp_path: Path, scripted
         assert await wait_for(lambda: not app._history and "first" not in panel.transcript.text, pilot)
         assert panel.chat_name is None
         panel.query_one("#chats", Select).value = name  # pick the saved chat
-        # Reopened to its end: the question box has the focus back (leaving earlier would cut the flow short).
-        question = panel.query_one("#question")
-        assert await wait_for(lambda: len(app._history) == 2 and app.focused is question, pilot)
+        # Reopened to its end, when the status names it (leaving earlier would cut the flow short).
+        status = app.query_one("#status")
+        assert await wait_for(lambda: len(app._history) == 2 and str(status.render()) == f"chat {name}", pilot)
+        await pilot.pause()
         assert "first question" in panel.transcript.text and "first answer" in panel.transcript.text
         assert panel.chat_name == name
 

@@ -51,7 +51,7 @@ async def test_f8_lists_the_problems_of_a_broken_file(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f8")
         status = lambda: str(app.query_one("#status").render())  # noqa: E731
-        assert await wait_for(lambda: "errors" in status(), pilot, SLOW_S), status()
+        assert await wait_for(lambda: " error" in status(), pilot, SLOW_S), status()
         assert not status().startswith("0 errors"), status()
         line = app.buffer.problems[0].line
         app.code.move_cursor((line + 1, 0))

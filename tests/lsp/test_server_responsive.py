@@ -42,7 +42,7 @@ async def test_code_action_right_after_opening_a_big_file_is_answered_within_a_s
             assert actions
             with pytest.raises(Exception, match="Method Not Found"):  # unhandled: answered at once too
                 await asyncio.wait_for(client.protocol.send_request_async("textDocument/hover", lsp.HoverParams(
-                    text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(0, 0))), 1.0)
+                    text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(0, 0))), 5.0)
             await asyncio.sleep(0.3)
     finally:
         await stop(client)
