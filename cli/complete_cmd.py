@@ -21,7 +21,7 @@ from engine.files import read_document
 from engine.ghost import GhostTextRequest
 from engine.languages import language_for
 
-COLD_PROMPT_TOKENS = 768
+COLD_PROMPT_TOKENS = 512  # p50 1.77 s wall cold on 2 quiet cores (768: 2.37-2.82 s); bench/RESULTS.md
 COLD_MAX_TOKENS = 24
 
 
