@@ -31,6 +31,7 @@ class SizedWrappedDocument(WrappedDocument):
 
     widest: int = 0
     _wrapped_at: tuple[int, int, object] | None = None  # (width, tab width, document) of a full wrap, no edit since
+    _plain: bool = False  # that full wrap found every line plain (ASCII, no tab) and no wider than the view
 
     @property
     def height(self) -> int:
@@ -46,13 +47,17 @@ class SizedWrappedDocument(WrappedDocument):
         tab = self._tab_width
         if self._wrapped_at == (width, tab, self.document):
             return  # TextArea rewraps several times while loading a file, with no edit in between
+        fits = width or 1 << 62
+        plain_before = self._wrapped_at is not None and self._wrapped_at[1:] == (tab, self.document) and self._plain
         self._wrapped_at = (width, tab, self.document)
         self._width = width
-        fits = width or 1 << 62
+        if plain_before and self.widest <= fits:
+            return  # every line was plain and still fits: a new view width (gutter, scrollbar) changes nothing
         lines = self.document.lines
         if all(len(line) <= fits and "\t" not in line and line.isascii() for line in lines):
             self._plain_wrap(lines)  # every line plain and no wider than the view: built a list at a time
             return
+        self._plain = False
         wrap_offsets: list[list[int]] = []
         line_info: list[tuple[int, int]] = []
         line_offsets: list[list[int]] = []
@@ -89,6 +94,7 @@ class SizedWrappedDocument(WrappedDocument):
         self.widest = widest
 
     def _plain_wrap(self, lines: list[str]) -> None:
+        self._plain = True
         rows = range(len(lines))
         self._wrap_offsets = [[] for _ in rows]
         self._offset_to_line_info = [(row, 0) for row in rows]

@@ -77,7 +77,9 @@ def test_plain_full_wrap_matches_textuals() -> None:
         view = CodeView(text, language="python")
         ours = view.wrapped_document
         theirs = WrappedDocument(view.document, tab_width=view.indent_width)
-        for width in (0, 200, 40):  # every line fits (the list-at-a-time path), then some do not
+        # Every line fits (the list-at-a-time path), still fits at a new width (no work), then some do not, then all
+        # fit again.
+        for width in (0, 200, 120, 40, 300):
             ours.wrap(width, view.indent_width)
             theirs.wrap(width, view.indent_width)
             assert ours._wrap_offsets == theirs._wrap_offsets
