@@ -51,19 +51,24 @@ async def test_offsets_height_and_width_match_textual_after_random_edits() -> No
     assert view.wrapped_document.widest == view.document.get_size(view.indent_width).width
 
 
+def assert_same_wrap(view: CodeView, ours: SizedWrappedDocument, theirs: WrappedDocument, width: int) -> None:
+    """Both wrapped at `width`: the same offsets, line info and tab widths as Textual's, and the widest line."""
+    ours.wrap(width, view.indent_width)
+    theirs.wrap(width, view.indent_width)
+    assert ours._wrap_offsets == theirs._wrap_offsets
+    assert ours._offset_to_line_info == theirs._offset_to_line_info
+    assert ours._line_index_to_offsets == theirs._line_index_to_offsets
+    assert ours._tab_width_cache == theirs._tab_width_cache
+    assert ours.widest == view.document.get_size(view.indent_width).width
+
+
 def test_full_wrap_matches_textuals_at_every_width() -> None:
     text = TEXT + "\t\tindented with tabs and then a long tail " * 3 + "\n" + "界" * 70 + "\n\n" + "x" * 200
     view = CodeView(text, language="python")
     ours = view.wrapped_document
     theirs = WrappedDocument(view.document, tab_width=view.indent_width)
     for width in (0, 10, 37, 80, 500):
-        ours.wrap(width, view.indent_width)
-        theirs.wrap(width, view.indent_width)
-        assert ours._wrap_offsets == theirs._wrap_offsets
-        assert ours._offset_to_line_info == theirs._offset_to_line_info
-        assert ours._line_index_to_offsets == theirs._line_index_to_offsets
-        assert ours._tab_width_cache == theirs._tab_width_cache
-        assert ours.widest == view.document.get_size(view.indent_width).width
+        assert_same_wrap(view, ours, theirs, width)
 
 
 def test_plain_text_keeps_textuals_document() -> None:
@@ -80,10 +85,4 @@ def test_plain_full_wrap_matches_textuals() -> None:
         # Every line fits (the list-at-a-time path), still fits at a new width (no work), then some do not, then all
         # fit again.
         for width in (0, 200, 120, 40, 300):
-            ours.wrap(width, view.indent_width)
-            theirs.wrap(width, view.indent_width)
-            assert ours._wrap_offsets == theirs._wrap_offsets
-            assert ours._offset_to_line_info == theirs._offset_to_line_info
-            assert ours._line_index_to_offsets == theirs._line_index_to_offsets
-            assert ours._tab_width_cache == theirs._tab_width_cache
-            assert ours.widest == view.document.get_size(view.indent_width).width
+            assert_same_wrap(view, ours, theirs, width)
