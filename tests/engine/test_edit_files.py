@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.edit import EditError, EditRequest, apply_proposal, edit_format, propose_edit
+from engine.edit import EditError, EditProposal, EditRequest, apply_proposal, edit_format, propose_edit
 from engine.errors import FileConflict
 from engine.session import Session
 from tests.models.scripted_server import Reply, ScriptedServer, chat_events
@@ -30,9 +30,8 @@ def workspace(root: Path) -> None:
     (root / "util.py").write_text(UTIL)
 
 
-async def test_a_reply_that_edits_another_file_gives_one_file_edit_per_file(
-    tmp_path: Path, scripted_server: ScriptedServer
-) -> None:
+async def double_proposal(tmp_path: Path, scripted_server: ScriptedServer) -> EditProposal:
+    """The scripted REPLY's proposal for "use double" in calc.py (it edits util.py too)."""
     workspace(tmp_path)
     scripted_server.add(Reply(events=chat_events([REPLY])))
     session = remote_session(tmp_path, scripted_server)
@@ -40,6 +39,13 @@ async def test_a_reply_that_edits_another_file_gives_one_file_edit_per_file(
         _, proposal = await propose_edit(session, EditRequest("calc.py", "use double", 3, 5))
     finally:
         await session.aclose()
+    return proposal
+
+
+async def test_a_reply_that_edits_another_file_gives_one_file_edit_per_file(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    proposal = await double_proposal(tmp_path, scripted_server)
     by_path = {e.path: e for e in proposal.edits}
     assert set(by_path) == {"calc.py", "util.py"}
     assert by_path["util.py"].old_text == UTIL and by_path["util.py"].snapshot is not None
@@ -50,13 +56,7 @@ async def test_a_reply_that_edits_another_file_gives_one_file_edit_per_file(
 
 
 async def test_the_other_file_changed_on_disk_writes_nothing(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    workspace(tmp_path)
-    scripted_server.add(Reply(events=chat_events([REPLY])))
-    session = remote_session(tmp_path, scripted_server)
-    try:
-        _, proposal = await propose_edit(session, EditRequest("calc.py", "use double", 3, 5))
-    finally:
-        await session.aclose()
+    proposal = await double_proposal(tmp_path, scripted_server)
     (tmp_path / "util.py").write_text("# someone else's work\n" + UTIL)
     with pytest.raises(FileConflict, match=r"util\.py"):
         apply_proposal(tmp_path, proposal)
