@@ -237,10 +237,12 @@ async def test_everything_is_visible_and_apart_at_80x24(tmp_path: Path) -> None:
         assert DIRTY_MARK not in str(app.query_one(TabBar).render())
 
         app.query_one(FileTree).focus()  # the tree's keys are in the footer, on screen, while it has focus
-        await pilot.pause(0.2)
-        shown = " ".join(str(key.render()) for key in app.query("FooterKey") if screen.contains_region(key.region))
-        assert all(f"{key} {name}" in shown for key, name in [("a", "New file"), ("A", "Folder"), ("r", "Rename"),
-                                                              ("d", "Delete")]), shown
+
+        def shown() -> str:  # the footer is recomposed after the focus moves: waited for, not a fixed pause
+            return " ".join(str(key.render()) for key in app.query("FooterKey") if screen.contains_region(key.region))
+
+        tree_keys = [("a", "New file"), ("A", "Folder"), ("r", "Rename"), ("d", "Delete")]
+        assert await wait_for(lambda: all(f"{key} {name}" in shown() for key, name in tree_keys), pilot, 5), shown()
 
         await pilot.press("ctrl+l")  # the chat panel fits beside the tree and the code instead of off screen
         chat = app.query_one("#chat")
