@@ -223,6 +223,7 @@ async def typing_run(root: Path, path: Path, flags: dict[str, str], keys: int, i
         elapsed = time.perf_counter() - start
         result["idle_cpu_pct"] = 100 * (cpu_seconds_tree() - cpu) / elapsed
         result["idle_cpu_editor_pct"] = 100 * (own_cpu_seconds() - own) / elapsed  # the rest: child processes
+        app.keeper.discard()  # the typing is dropped: the next run must not start with the recovery question
     return result
 
 

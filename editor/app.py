@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +25,7 @@ from editor.file_actions import FileTree
 from editor.find import FindBar, ask_line
 from editor.ghost_flow import continue_after_accept, request_ghost_text
 from editor.hover_card import HoverCard
+from editor.idle_gc import IdleCollector
 from editor.inspector import PromptInspector
 from editor.navigation_flow import find_references, go_to, go_to_definition, show_hover, show_problems
 from editor.problems_panel import ProblemsPanel
@@ -80,6 +81,7 @@ class CaretApp(App[None]):
         self.guard = BufferGuard(self)  # asks before unsaved work is replaced; saves through conflicts
         self.keeper = RecoveryKeeper(self)  # keeps unsaved work in .caret/recovery/ for a crash
         self.status_bar, self.problems_watch = StatusBar(id="status-bar"), ProblemsWatch(self)  # status_flow.py
+        self.idle_gc = IdleCollector()  # full garbage collections wait for a pause in typing
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -104,13 +106,20 @@ class CaretApp(App[None]):
         if self.session.config["completion.enabled"]:
             self.session.warm_up("completion")
         self.session.start_background()  # index, stale @docs crawls, watcher; never blocks the UI
+        self.idle_gc.start(self)
         if self._initial is not None:
             self.open_file(self._initial)
         else:
             self.query_one(DirectoryTree).focus()
         offer_recovery(self, self.session.recovery.pending())  # what a crash (or kill -9) left unsaved
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.idle_gc.key()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.idle_gc.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
         await self.session.aclose()
@@ -262,9 +271,7 @@ class CaretApp(App[None]):
         """Fuzzy-find a workspace file (the index's list, ignore rules and secrets applied) and open it."""
         root = self.session.root
         files = self.session.workspace_files()
-        self.search_commands(
-            [(rel, partial(self.open_file, root / rel)) for rel in files], placeholder="Open file…"
-        )
+        self.search_commands([(rel, partial(self.open_file, root / rel)) for rel in files], placeholder="Open file…")
 
     def action_save(self) -> None:
         """Save the buffer atomically; a file changed on disk asks Reload / Overwrite / Show diff / Cancel."""

@@ -120,6 +120,10 @@ class MarkedArea(TextArea):
             underline(line, marks, self._styles(underlined=True))
         return line
 
+    def row_drawn_apart(self, row: int) -> bool:
+        """A row with a mark has it in its gutter (editor/fast_area.py never moves its line from elsewhere)."""
+        return bool(self.problem_marks) and row in self.problem_marks
+
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)
         if not self.problem_marks or not self.show_line_numbers:

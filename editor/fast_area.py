@@ -5,25 +5,35 @@ keystroke redraws the lines it changed rather than every visible one."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, NamedTuple
 
+from rich.segment import Segment
 from textual import events
 from textual._tree_sitter import get_language
+from textual.cache import LRUCache
 from textual.document._document import DocumentBase
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
 from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
+from tree_sitter import Tree
 
-from editor.highlighting import SyntaxNode, VisibleHighlights
-from editor.incremental import OffsetDocument, SizedWrappedDocument, sized, with_offsets
+from editor.highlighting import HeldHighlights, SyntaxNode, VisibleHighlights, shift_highlights
+from editor.incremental import OffsetDocument, ParseJob, SizedWrappedDocument, sized, with_offsets
 
-# A file this long or longer is shown before its first parse (~0.6 s for 100,000 lines); a shorter one is parsed
-# before its first frame, so it never shows unhighlighted.
+# A file this long or longer is parsed on a thread: first after its first frame (~0.3 s for 100,000 lines), then
+# after each edit's frame (an incremental parse costs ~1-25 ms at 10,000 lines, more while a bracket is open).
+# A shorter one is parsed at once, before the frame: it never shows unhighlighted.
 DEFER_LINES = 2_000
+# One thread for every view's parses: tree-sitter lets go of the GIL while it parses from a read callback.
+PARSE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caret-parse")
 
 
 class FastArea(TextArea):
@@ -32,6 +42,7 @@ class FastArea(TextArea):
     _sized: SizedWrappedDocument
     _document: DocumentBase
     _frame: FrameState | None = None  # set while a frame is drawn
+    _highlights_of: DocumentBase | None = None  # the document the highlights map was made for
 
     @property
     def document(self) -> DocumentBase:
@@ -50,6 +61,11 @@ class FastArea(TextArea):
     @wrapped_document.setter
     def wrapped_document(self, wrapped: WrappedDocument) -> None:
         self._sized = sized(wrapped)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # What a line looks like apart from its number -> (its row, its strip), for lines that move.
+        self._by_content: LRUCache[tuple[object, ...], tuple[object, Strip]] = LRUCache(1000)
+        super().__init__(*args, **kwargs)
 
     def _set_document(self, text: str, language: str | None) -> None:
         # TextArea's, except that a syntax-aware document is shown before its first parse (~1 s for 100,000
@@ -73,18 +89,38 @@ class FastArea(TextArea):
     def _refresh_size(self) -> None:
         # TextArea measures every line's width after each edit; the sized document keeps the widest instead.
         if self.soft_wrap:
-            super()._refresh_size()
+            size = Size(0, self.wrapped_document.height)
+        else:
+            size = Size(self.wrapped_document.widest + self.gutter_width + 1, self.document.line_count)
+        if size == self.virtual_size:
             return
-        width = self.wrapped_document.widest
-        self.virtual_size = Size(width + self.gutter_width + 1, self.document.line_count)
-        self._refresh_scrollbars()
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size  # not laid out yet: the layout to come sizes the scrollbars
+            self._refresh_scrollbars()
+            return
+        # The reactive's layout=True relays out the whole screen (~10-20 ms, each Enter); the view's own size does
+        # not depend on it: the scrollbars do (shown or hidden: that relays out; their thumbs: a repaint).
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
 
     def _build_highlight_map(self) -> None:
-        # TextArea calls this after every edit and re-queries the whole tree; forget instead, query when drawn.
+        # TextArea calls this after every edit and re-queries the whole tree; here a parsed tree is queried when
+        # drawn, and while an edit waits for its parse the highlights drawn are the last ones, moved by the edit.
         # Cached lines stay: their keys hold their highlights (render_line).
-        query = self._highlight_query
-        self._highlights = VisibleHighlights(self._query_rows) if query else {}
+        document, query = self.document, self._highlight_query
+        if not query:
+            self._highlights = {}
+            return
+        moves = document.take_moves() if isinstance(document, OffsetDocument) else []
         self._schedule_parse()
+        if not (isinstance(document, OffsetDocument) and document.stale):
+            self._highlights = VisibleHighlights(self._query_rows)
+        else:
+            held = self._highlights if self._highlights_of is document else {}
+            for points, joins in moves:
+                held = shift_highlights(held, points, joins)
+            self._highlights = HeldHighlights(held)
+        self._highlights_of = document
 
     def _query_rows(self, first: int, end: int) -> Mapping[str, Sequence[SyntaxNode]]:
         query = self._highlight_query
@@ -99,26 +135,45 @@ class FastArea(TextArea):
         names = sorted(captures, key=lambda name: order.get(name, len(order)))
         return {name: sorted(captures[name], key=node_place) for name in names}
 
-    # -- the first parse of a big file, after the frame that shows it --
+    # -- parsing: a big file's on a thread, after the frame that shows it or the edit --
     def _schedule_parse(self) -> None:
-        # An edit is parsed at once: a query over an edited tree not yet reparsed reads its text predicates
-        # wrongly (every identifier matched `type`), so a deferred reparse would flash wrong colours.
         document = self.document
-        if not isinstance(document, OffsetDocument) or not document.stale:
-            return
-        if document.parsed or document.line_count < DEFER_LINES:
-            document.reparse()
-        elif self.is_mounted:  # a big file just opened: drawn first (its empty tree highlights nothing meanwhile)
-            self.call_after_refresh(self.parse_now)
+        if not isinstance(document, OffsetDocument) or not document.stale or document.parsing:
+            return  # up to date, or a parse is running: when it ends it starts the next one
+        if document.line_count < DEFER_LINES:
+            document.reparse()  # a few milliseconds at most: drawn highlighted at once
+        elif self.is_mounted:
+            self.call_after_refresh(self._parse_in_background)
         # else: a view still being built (a new tab): parsed after its first frame, from _on_mount
 
     def _on_mount(self, event: events.Mount) -> None:  # Textual calls TextArea's too (one per class)
         document = self.document
         if isinstance(document, OffsetDocument) and document.stale:
-            self.call_after_refresh(self.parse_now)
+            self.call_after_refresh(self._parse_in_background)
+
+    def _parse_in_background(self) -> None:
+        document = self.document
+        if not isinstance(document, OffsetDocument) or not document.stale or document.parsing:
+            return
+        job = document.start_parse()
+        future = asyncio.get_running_loop().run_in_executor(PARSE_THREAD, job.run)
+        future.add_done_callback(partial(self._parsed, document, job))
+
+    def _parsed(self, document: OffsetDocument, job: ParseJob, future: asyncio.Future[Tree]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            document.abandon_parse()  # the next one parses in full (an exception here would only be logged)
+        else:
+            document.finish_parse(job, future.result())
+        if document is not self.document:
+            return  # replaced (another file loaded) while it was parsed
+        if document.stale:
+            self._parse_in_background()  # edits came in meanwhile: one parse for all of them
+            return
+        self._highlights = VisibleHighlights(self._query_rows) if self._highlight_query else {}
+        self.refresh()
 
     def parse_now(self) -> None:
-        """Bring the syntax tree up to date with the text now (a file just opened: after its first frame)."""
+        """Bring the syntax tree up to date with the text now, unless a thread is parsing it."""
         document = self.document
         if isinstance(document, OffsetDocument) and document.reparse():
             query = self._highlight_query
@@ -133,9 +188,36 @@ class FastArea(TextArea):
         key = self._line_key(y)
         line = self._line_cache.get(key)
         if line is None:
-            line = self._render_line(y)
+            line = self._moved_line(key) or self._render_line(y)
             self._line_cache[key] = line
+            content = key[-1]
+            if key[0] == "caret-line" and isinstance(content, tuple):  # may be drawn again under another number
+                self._by_content[content] = (key[2], line)
         return line
+
+    def row_drawn_apart(self, row: int) -> bool:
+        """Whether a subclass draws something of its own on `row` (its line is then never moved from elsewhere)."""
+        return False
+
+    def _moved_line(self, key: tuple[object, ...]) -> Strip | None:
+        """The line as drawn under another number (Enter or a deleted line moved every line below it): the same
+        strip after the gutter, with this row's number. None when it was not drawn, or its look depends on the row
+        (the cursor, the selection or a bracket is on it, or a problem mark)."""
+        if key[0] != "caret-line" or key[-1] is None:
+            return None
+        content, row = key[-1], key[2]
+        assert isinstance(content, tuple)
+        drawn = self._by_content.get(content)
+        if drawn is None or drawn[0] == row or not isinstance(row, int):
+            return None
+        width = self.gutter_width
+        if not width:
+            return drawn[1]
+        theme = self._theme
+        base = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        number = "" if key[3] else str(row + self.line_number_start)  # a wrapped line's later sections: none
+        gutter = Strip([Segment(f"{number:>{width - 2}}  ", theme.gutter_style if theme else None)], width)
+        return Strip.join([gutter.apply_style(base), drawn[1].crop(width)])
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = self._frame_state()  # read once per frame, not once per line
@@ -175,17 +257,23 @@ class FastArea(TextArea):
         else:
             bracket_key = None
         highlights = self._highlights
+        text = document_line(self.document, row)
+        spans = tuple(highlights[row]) if highlights else ()
+        # What the line looks like apart from its number, when nothing on it depends on the row.
+        apart = selected or cursor or bracket_key or self.row_drawn_apart(row)
+        content = None if apart else (frame.common, section, text, spans)
         return (
             "caret-line",
             frame.common,
             row,
             section,
-            document_line(self.document, row),
-            tuple(highlights[row]) if highlights else (),
+            text,
+            spans,
             selected,
             cursor,
             bracket_key,
             frame.options,
+            content and (*content, frame.options),
         )
 
 

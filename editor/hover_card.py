@@ -68,5 +68,6 @@ class HoverCard(Static):
     def hide(self) -> bool:
         """Close the card; True when it was open."""
         shown = bool(self.display)
-        self.display = False
+        if shown:  # setting it relays out the screen, even to the value it has (each cursor move hides the card)
+            self.display = False
         return shown

@@ -201,6 +201,9 @@ def fields_content(fields: list[tuple[str, str]]) -> Content:
     return Content.assemble(*parts)
 
 
+PAD_CELLS = 3  # fields this many cells shorter than before are padded to the width they had
+
+
 class StatusBar(Horizontal):
     """The news (`#status`, what `app.set_status` shows) on the left, the fields on the right."""
 
@@ -215,6 +218,7 @@ class StatusBar(Horizontal):
         super().__init__(id=id)
         self.state = StatusState()
         self._shown = self._news_text = ""
+        self._width = 0  # the cells the fields take (with padding)
         self._news, self._fields = Static("", id="status"), Static("", id="status-fields")
 
     def compose(self) -> ComposeResult:
@@ -242,9 +246,13 @@ class StatusBar(Horizontal):
         fields = status_fields(state)
         text = " · ".join(text for text, _ in fields)
         if text != self._shown:
-            # A relayout only when the width changes: a cursor move usually keeps it (it is per keystroke).
-            self._fields.update(fields_content(fields), layout=len(text) != len(self._shown))
-            self._shown = text
+            # A relayout (of the whole screen: ~5-10 ms) only when the width changes: a cursor move usually keeps
+            # it, and a field a few cells shorter (12:40 -> 13:5 on Enter) is padded to the width it had.
+            spare = self._width - len(text)
+            padding = " " * spare if 0 < spare <= PAD_CELLS else ""
+            width = len(text) + len(padding)
+            self._fields.update(Content.assemble(fields_content(fields), padding), layout=width != self._width)
+            self._shown, self._width = text, width
 
     @property
     def fields_text(self) -> str:

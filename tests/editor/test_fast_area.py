@@ -1,6 +1,7 @@
 """editor/fast_area.py against Textual's own results: every drawn line from the content-keyed cache equals a fresh
 render after random edits, cursor moves and selections; after edits the tree equals a full parse and the lines are
-drawn as with TextArea's whole-document highlights; a big file is drawn before its first parse."""
+drawn as with TextArea's whole-document highlights; a big file is drawn before its first parse, and parsed on a
+thread, its last highlights moved by the edits meanwhile."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from collections import defaultdict
 
 from textual.app import App, ComposeResult
 from textual.document._syntax_aware_document import SyntaxAwareDocument
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from editor.code_view import CodeView
 from editor.fast_area import DEFER_LINES
+from editor.highlighting import HeldHighlights, VisibleHighlights
 from editor.incremental import OffsetDocument
+from tests.editor.pilot import wait_for
 from tests.editor.test_incremental import TEXT, random_edit
 
 
@@ -57,19 +61,19 @@ async def test_cached_lines_equal_fresh_renders_after_random_edits_and_moves() -
                 assert view.render_line(y) == view._render_line(y), (step, action, y)
 
 
-async def test_edits_in_a_big_file_are_parsed_at_once_and_drawn_as_textual_draws_them() -> None:
+async def test_edits_in_a_big_file_are_parsed_on_a_thread_and_drawn_as_textual_draws_them() -> None:
     app = ViewApp(TEXT * 25)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(CodeView)
         document = view.document
         assert isinstance(document, OffsetDocument) and document.line_count >= DEFER_LINES
-        await pilot.pause()
-        assert document.parsed  # its first parse, after the first frame
+        assert await wait_for(lambda: document.parsed and not document.stale, pilot)  # after the first frame
         view.move_cursor((3, 0))
         for character in "x = (1,\n":
             view.insert(character)
-            assert not document.stale  # never queried over an edited tree that is not reparsed
-        await pilot.pause()
+            assert isinstance(view._highlights, HeldHighlights)  # never queried over a tree not reparsed
+        assert await wait_for(lambda: not document.stale, pilot)
+        assert isinstance(view._highlights, VisibleHighlights)
         fresh = SyntaxAwareDocument(view.text, document.language)
         assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
         ours = {row: view._highlights[row] for row in range(document.line_count)}
@@ -77,6 +81,39 @@ async def test_edits_in_a_big_file_are_parsed_at_once_and_drawn_as_textual_draws
         theirs = textual_highlights(view)  # the same spans (in another order among those that do not overlap)
         assert all(sorted(ours[row]) == sorted(theirs.get(row, [])) for row in ours)
         assert drawn == [view._render_line(y) for y in range(view.size.height)]  # drawn with TextArea's map
+
+
+async def test_while_an_edit_is_parsed_the_last_highlights_are_drawn_moved_by_it() -> None:
+    app = ViewApp(TEXT * 25)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        document = view.document
+        assert isinstance(document, OffsetDocument)
+        assert await wait_for(lambda: not document.stale, pilot)
+        before = [list(view._highlights[row]) for row in range(8)]
+        view.move_cursor((0, 0))
+        view.insert("\n\n")  # two lines above everything: each row's highlights two rows down, until the parse
+        assert document.stale and isinstance(view._highlights, HeldHighlights)
+        assert [view._highlights[row] for row in range(2, 10)] == before
+        assert await wait_for(lambda: not document.stale, pilot)
+        assert [view._highlights[row] for row in range(2, 10)] == before  # and the parse agrees
+
+
+async def test_typing_while_a_parse_runs_ends_in_the_tree_of_the_final_text() -> None:
+    app = ViewApp(TEXT * 40)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        document = view.document
+        assert isinstance(document, OffsetDocument)
+        view.move_cursor((50, 0))
+        chance = random.Random(5)
+        for _ in range(40):  # no pause between some of them: edits arrive while a parse is running
+            random_edit(view, chance)
+            if chance.random() < 0.5:
+                await pilot.pause()
+        assert await wait_for(lambda: not document.stale, pilot)
+        fresh = SyntaxAwareDocument(view.text, document.language)
+        assert str(document._syntax_tree.root_node) == str(fresh._syntax_tree.root_node)
 
 
 async def test_a_short_file_is_parsed_with_each_edit() -> None:
@@ -97,8 +134,8 @@ async def test_a_big_file_is_shown_before_its_first_parse() -> None:
         document = view.document
         assert isinstance(document, OffsetDocument) and document.stale and not document.parsed
         assert view.render_line(0).text.strip()  # drawn before the parse
-        await pilot.pause()
-        assert not document.stale and document._syntax_tree.root_node.end_point[0] >= document.line_count - 1
+        assert await wait_for(lambda: not document.stale, pilot)
+        assert document._syntax_tree.root_node.end_point[0] >= document.line_count - 1
 
 
 async def test_a_big_file_in_a_view_not_yet_mounted_is_parsed_after_its_first_frame() -> None:
@@ -109,5 +146,26 @@ async def test_a_big_file_in_a_view_not_yet_mounted_is_parsed_after_its_first_fr
         document = view.document
         assert isinstance(document, OffsetDocument) and not document.parsed
         await app.mount(view)
+        assert await wait_for(lambda: document.parsed and not document.stale, pilot)
+
+
+async def test_enter_moves_the_lines_below_it_without_drawing_them_again() -> None:
+    app = ViewApp(TEXT * 2)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        view.focus()
+        view.move_cursor((2, 0))
         await pilot.pause()
-        assert document.parsed and not document.stale
+        drawn: list[int] = []
+        render = view._render_line
+
+        def counted(y: int) -> Strip:
+            drawn.append(y)
+            return render(y)
+
+        view._render_line = counted  # type: ignore[method-assign]
+        view.insert("\n")
+        await pilot.pause()
+        assert 0 < len(drawn) <= 3  # the cursor's old and new rows; every line below only got a new number
+        for y in range(view.size.height):
+            assert view.render_line(y) == render(y), y

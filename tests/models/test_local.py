@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from models.base import GenerationParams, ModelError
 from models.embedded import GEMMA3, SMOLLM2, gemma3_path, smollm2_path
-from models.local import LocalModel, detect_fim_format, eval_prompt, prompt_tokens
+from models.local import MODEL_NICE, LocalModel, detect_fim_format, eval_prompt, prompt_tokens
 from models.registry import ModelRegistry, ModelSpec
 from prompts import FIM_FORMATS, Message
 
@@ -86,6 +88,15 @@ async def test_missing_file_is_one_line_error(tmp_path: Path) -> None:
     stream = model.stream_completion("x", GenerationParams(max_tokens=1))
     with pytest.raises(ModelError, match="model file not found"):
         await stream.text()
+    await model.aclose()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
+async def test_the_model_runs_at_a_lower_priority_than_the_thread_a_user_waits_on(tmp_path: Path) -> None:
+    model = LocalModel("nope", tmp_path / "missing.gguf")
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = await asyncio.wrap_future(model._submit(lambda: os.getpriority(os.PRIO_PROCESS, 0)))
+    assert worker == min(19, ours + MODEL_NICE) and os.getpriority(os.PRIO_PROCESS, 0) == ours
     await model.aclose()
 
 
