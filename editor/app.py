@@ -156,6 +156,7 @@ class CaretApp(App[None]):
         if isinstance(event, FileChangedOnDisk):
             reload_background_buffers(self, event)
             self.guard.disk_changed(event)
+            self.query_one(FileTree).follow_disk(event)
         self.status_bar.engine_event(event)
 
     @property

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.document._document import EditResult
+from textual.document._edit import Edit
 from textual.strip import Strip
 from textual.widgets import TextArea
 
@@ -62,6 +64,38 @@ def problem_marks(problems: Iterable[Problem]) -> dict[int, LineMarks]:
     return marks
 
 
+def move_marks(
+    marks: Mapping[int, LineMarks], top: tuple[int, int], bottom: tuple[int, int], end: tuple[int, int]
+) -> dict[int, LineMarks]:
+    """`marks` moved by an edit that replaced `top`..`bottom` with text now ending at `end` (rows and columns as
+    the editor counts them), until the next fetch says where the problems are: rows below move by the lines it
+    added or removed, spans after it on its last row move with that text; spans inside the replaced text go."""
+    (top_row, top_column), (old_row, old_column), (new_row, new_column) = top, bottom, end
+    moved: dict[int, LineMarks] = {}
+    split: dict[int, list[tuple[Span, LineMarks]]] = {}
+    for row, line in marks.items():
+        if row < top_row:
+            moved[row] = line
+        elif row > old_row:
+            moved[row + new_row - old_row] = line
+        else:
+            for first, last, severity in line.spans:
+                shift = new_column - old_column
+                if row == top_row and first < top_column:  # before the edit: stays, cut where the edit begins
+                    stop: int | None = last if last is not None and last <= top_column else top_column
+                    if top_row == old_row == new_row and (last is None or last > old_column):  # typed inside it
+                        stop = None if last is None else last + shift
+                    split.setdefault(top_row, []).append(((first, stop, severity), line))
+                elif row == old_row and first >= old_column:  # after it: moves with the text after it
+                    stop = None if last is None else last + shift
+                    split.setdefault(new_row, []).append(((first + shift, stop, severity), line))
+    for row, kept in split.items():
+        spans = tuple(span for span, _ in kept)
+        worst = min(kept, key=lambda item: _rank(item[0][2]))
+        moved[row] = LineMarks(worst[0][2], spans, worst[1].message)
+    return moved
+
+
 def counts(problems: Iterable[Problem]) -> tuple[int, int]:
     """(errors, warnings) among `problems`; infos and hints count as neither."""
     errors = warnings = 0
@@ -105,6 +139,13 @@ class MarkedArea(TextArea):
         self._line_cache.clear()
         self.refresh()
 
+    def edit(self, edit: Edit) -> EditResult:
+        """TextArea's edit, the marks moved with the text (until the next fetch of problems)."""
+        result = super().edit(edit)
+        if self.problem_marks:
+            self.problem_marks = move_marks(self.problem_marks, edit.top, edit.bottom, result.end_location)
+        return result
+
     def _styles(self, underlined: bool) -> dict[str, Style]:
         styles = {}
         for severity in ("error", "warning", "info"):
@@ -120,9 +161,9 @@ class MarkedArea(TextArea):
             underline(line, marks, self._styles(underlined=True))
         return line
 
-    def row_drawn_apart(self, row: int) -> bool:
-        """A row with a mark has it in its gutter (editor/fast_area.py never moves its line from elsewhere)."""
-        return bool(self.problem_marks) and row in self.problem_marks
+    def row_marks(self, row: int) -> object:
+        """The row's marks, for the key its drawn line is cached by (editor/fast_area.py)."""
+        return self.problem_marks.get(row) if self.problem_marks else None
 
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)

@@ -6,7 +6,7 @@ keystroke redraws the lines it changed rather than every visible one."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, NamedTuple
@@ -32,6 +32,7 @@ from editor.incremental import OffsetDocument, ParseJob, SizedWrappedDocument, s
 # after each edit's frame (an incremental parse costs ~1-25 ms at 10,000 lines, more while a bracket is open).
 # A shorter one is parsed at once, before the frame: it never shows unhighlighted.
 DEFER_LINES = 2_000
+NOWHERE = Region(0, 0, 0, 0)
 # One thread for every view's parses: tree-sitter lets go of the GIL while it parses from a read callback.
 PARSE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caret-parse")
 
@@ -43,6 +44,8 @@ class FastArea(TextArea):
     _document: DocumentBase
     _frame: FrameState | None = None  # set while a frame is drawn
     _highlights_of: DocumentBase | None = None  # the document the highlights map was made for
+    _recheck: bool = False  # the whole view was asked to repaint: which lines changed is found at the frame
+    _look: tuple[object, ...] | None = None  # the view's look when its lines were last drawn (`_look_now`)
 
     @property
     def document(self) -> DocumentBase:
@@ -65,6 +68,7 @@ class FastArea(TextArea):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # What a line looks like apart from its number -> (its row, its strip), for lines that move.
         self._by_content: LRUCache[tuple[object, ...], tuple[object, Strip]] = LRUCache(1000)
+        self._drawn: dict[int, tuple[object, ...]] = {}  # y -> the key of the line last drawn there
         super().__init__(*args, **kwargs)
 
     def _set_document(self, text: str, language: str | None) -> None:
@@ -185,7 +189,7 @@ class FastArea(TextArea):
         document = self.document
         if self.placeholder and document.line_count == 1 and not document[0]:
             return super().render_line(y)  # the placeholder; TextArea's check joins the whole text per line
-        key = self._line_key(y)
+        key = self._drawn[y] = self._line_key(y)
         line = self._line_cache.get(key)
         if line is None:
             line = self._moved_line(key) or self._render_line(y)
@@ -195,9 +199,10 @@ class FastArea(TextArea):
                 self._by_content[content] = (key[2], line)
         return line
 
-    def row_drawn_apart(self, row: int) -> bool:
-        """Whether a subclass draws something of its own on `row` (its line is then never moved from elsewhere)."""
-        return False
+    def row_marks(self, row: int) -> object:
+        """What a subclass draws of its own on `row` (a problem mark), or None: part of the row's line key, and a
+        row with marks is never moved from elsewhere."""
+        return None
 
     def _moved_line(self, key: tuple[object, ...]) -> Strip | None:
         """The line as drawn under another number (Enter or a deleted line moved every line below it): the same
@@ -222,9 +227,63 @@ class FastArea(TextArea):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = self._frame_state()  # read once per frame, not once per line
         try:
-            return super().render_lines(crop)
+            self._mark_changed_lines()  # a repaint of the whole screen comes here without asking which changed
+            strips = super().render_lines(crop)
+            self._look = self._look_now()
+            return strips
         finally:
             self._frame = None
+
+    # -- repainting: the lines whose key changed, not the whole view --
+    def _set_dirty(self, *regions: Region) -> None:
+        # Textual repaints the whole view for any change of a reactive (the selection moves with every key), and
+        # forgets every styled line: ~40 lines through the styles cache and the compositor per keystroke. Which
+        # lines changed is known by their keys (`_line_key`): it is worked out when the frame is drawn.
+        if regions or self._look is None:
+            super()._set_dirty(*regions)
+            return
+        self._recheck = True
+        super()._set_dirty(NOWHERE)  # a repaint is due; the styled lines are kept
+
+    def _exchange_repaint_regions(self) -> Collection[Region]:
+        self._mark_changed_lines()
+        return super()._exchange_repaint_regions()
+
+    def _mark_changed_lines(self) -> None:
+        """Mark dirty the lines whose key differs from the one they were drawn with (all when the view's look,
+        which the styled lines also depend on, changed)."""
+        if not self._recheck:
+            return
+        self._recheck = False
+        if self._look_now() != self._look:
+            super()._set_dirty()
+            return
+        framed = self._frame is not None
+        self._frame = self._frame or self._frame_state()
+        try:
+            width, drawn, key = self.size.width, self._drawn, self._line_key
+            changed = [Region(0, y, width, 1) for y in range(self.size.height) if drawn.get(y) != key(y)]
+        finally:
+            if not framed:
+                self._frame = None
+        if changed:
+            super()._set_dirty(*changed)
+
+    def _look_now(self) -> tuple[object, ...]:
+        """What a styled line depends on besides its content: sizes, colours, padding, border, opacity."""
+        styles = self.styles
+        return (
+            self.region.size,
+            self.content_region.size,
+            self.background_colors,
+            self.rich_style,
+            styles.padding,
+            styles.border,
+            styles.tint,
+            self.opacity,
+            self._border_title,
+            self._border_subtitle,
+        )
 
     def _frame_state(self) -> FrameState:
         scroll_x, scroll_y = self.scroll_offset
@@ -260,7 +319,8 @@ class FastArea(TextArea):
         text = document_line(self.document, row)
         spans = tuple(highlights[row]) if highlights else ()
         # What the line looks like apart from its number, when nothing on it depends on the row.
-        apart = selected or cursor or bracket_key or self.row_drawn_apart(row)
+        marks = self.row_marks(row)
+        apart = selected or cursor or bracket_key or marks is not None
         content = None if apart else (frame.common, section, text, spans)
         return (
             "caret-line",
@@ -273,6 +333,7 @@ class FastArea(TextArea):
             cursor,
             bracket_key,
             frame.options,
+            marks,
             content and (*content, frame.options),
         )
 

@@ -18,11 +18,17 @@ from editor.buffers import Buffer
 from editor.dialogs import ConfirmDialog, NameDialog
 from editor.editing import apply_language
 from engine.errors import FileError, WorkspaceError
+from engine.events import FileChangedOnDisk
 from engine.file_ops import create_file, create_folder, delete_path, is_inside, new_path, rename_path
 from engine.files import OpenedFile
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from editor.app import CaretApp
+
+
+TREE_RELOAD_S = 0.3  # changes on disk closer together than this are shown by one reload of the tree
 
 
 class FileTree(DirectoryTree):
@@ -65,6 +71,18 @@ class FileTree(DirectoryTree):
     def action_delete(self) -> None:
         """Delete the file or folder under the cursor, after asking."""
         ask_delete(self.caret, self.selected_path())
+
+    _reload_timer: Timer | None = None
+
+    def follow_disk(self, change: FileChangedOnDisk) -> None:
+        """A file made, removed or moved outside caret (a shell, git): the tree shows it, in one reload for a burst
+        of changes (a checkout)."""
+        if change.kind != "modified" and self._reload_timer is None:
+            self._reload_timer = self.set_timer(TREE_RELOAD_S, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_timer = None
+        refresh_tree(self.caret, select=self.selected_path())
 
 
 def name_problem(root: Path, name: str) -> str:

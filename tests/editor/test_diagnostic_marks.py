@@ -9,7 +9,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from editor.diagnostic_marks import LineMarks, counts, mark_gutter, problem_marks, underline
+from editor.code_view import CodeView
+from editor.diagnostic_marks import LineMarks, counts, mark_gutter, move_marks, problem_marks, underline
 from engine.navigation import Problem
 
 PATH = Path("/w/a.py")
@@ -62,3 +63,28 @@ def test_the_gutter_mark_replaces_one_margin_cell_keeping_its_background() -> No
     mark = next(segment for segment in marked if segment.text == "●")
     assert mark.style == gutter + Style(color="red")
     assert mark_gutter(strip, 99, "●", Style()) is strip
+
+
+ERROR = LineMarks("error", ((4, 7, "error"),), "bad")
+
+
+def test_marks_below_an_edit_move_by_the_lines_it_adds_or_removes() -> None:
+    assert move_marks({1: ERROR, 9: ERROR}, (3, 0), (3, 0), (5, 0)) == {1: ERROR, 11: ERROR}
+    assert move_marks({9: ERROR}, (3, 0), (5, 2), (3, 0)) == {7: ERROR}
+
+
+def test_typing_before_a_span_on_its_row_moves_it_and_typing_inside_it_widens_it() -> None:
+    assert move_marks({2: ERROR}, (2, 1), (2, 1), (2, 3)) == {2: LineMarks("error", ((6, 9, "error"),), "bad")}
+    assert move_marks({2: ERROR}, (2, 5), (2, 5), (2, 6)) == {2: LineMarks("error", ((4, 8, "error"),), "bad")}
+
+
+def test_enter_before_a_span_takes_it_to_the_new_line_and_a_deleted_span_goes() -> None:
+    assert move_marks({2: ERROR}, (2, 2), (2, 2), (3, 4)) == {3: LineMarks("error", ((6, 9, "error"),), "bad")}
+    assert move_marks({2: ERROR}, (2, 3), (2, 8), (2, 3)) == {}
+
+
+def test_the_code_view_moves_its_marks_with_the_text_until_the_next_fetch() -> None:
+    view = CodeView("a = 1\nb = (\nc = 3\n", language="python")
+    view.show_marks(problem_marks([Problem(path=Path("m.py"), line=1, column=4, severity="error", message="bad")]))
+    view.replace("\n\n", (0, 0), (0, 0))
+    assert set(view.problem_marks) == {3} and view.problem_marks[3].message == "bad"

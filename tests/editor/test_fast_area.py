@@ -8,8 +8,10 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.document._syntax_aware_document import SyntaxAwareDocument
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
@@ -169,3 +171,35 @@ async def test_enter_moves_the_lines_below_it_without_drawing_them_again() -> No
         assert 0 < len(drawn) <= 3  # the cursor's old and new rows; every line below only got a new number
         for y in range(view.size.height):
             assert view.render_line(y) == render(y), y
+
+
+async def test_the_styled_lines_kept_between_frames_equal_a_fresh_render_of_the_view() -> None:
+    app = ViewApp(TEXT * 3)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(CodeView)
+        view.focus()
+        await pilot.pause()
+        chance = random.Random(11)
+        for step in range(80):
+            action = chance.choice(["edit", "edit", "type", "move", "select", "scroll", "theme", "blur"])
+            if action == "edit":
+                random_edit(view, chance)
+            elif action == "type":
+                await pilot.press(*chance.choice(["a", "enter", "backspace", "tab", "(", "down", "end"]))
+            elif action == "move":
+                row = chance.randrange(view.document.line_count)
+                view.move_cursor((row, chance.randint(0, len(view.document[row]))))
+            elif action == "select":
+                row = chance.randrange(view.document.line_count)
+                view.selection = Selection((row, 0), (min(view.document.line_count - 1, row + 2), 1))
+            elif action == "scroll":
+                view.scroll_to(y=chance.randrange(view.document.line_count), animate=False)
+            elif action == "theme":
+                app.theme = chance.choice(["textual-dark", "textual-light", "nord"])
+            else:
+                app.set_focus(None if view.has_focus else view)
+            await pilot.pause()
+            await pilot.pause()
+            whole = Region(0, 0, *view.outer_size)
+            kept = view._styles_cache.render_widget(view, whole)  # what the screen was last drawn from
+            assert kept == StylesCache().render_widget(view, whole), (step, action)

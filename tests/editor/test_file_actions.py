@@ -251,3 +251,14 @@ async def test_everything_is_visible_and_apart_at_80x24(tmp_path: Path) -> None:
         assert screen.contains_region(chat.region), chat.region
         assert not chat.region.overlaps(app.code.region) and not chat.region.overlaps(app.query_one(FileTree).region)
         assert app.code.region.width >= 10
+
+
+async def test_the_tree_shows_files_made_and_removed_outside_caret(tmp_path: Path) -> None:
+    app = make_app(tmp_path, open_path=tmp_path / "util.py")
+    async with app.run_test(size=(120, 30)) as pilot:
+        tree = app.query_one(FileTree)
+        names = lambda: {n.data.path.name for n in tree.root.children if n.data is not None}  # noqa: E731
+        assert await wait_for(lambda: "other.py" in names(), pilot, 10)
+        (tmp_path / "made_in_a_shell.py").write_text("y = 2\n")  # as a shell or git would
+        (tmp_path / "other.py").unlink()
+        assert await wait_for(lambda: "made_in_a_shell.py" in names() and "other.py" not in names(), pilot, 20), names()
