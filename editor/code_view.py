@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from rich.cells import cell_len
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -120,10 +121,14 @@ class CodeView(MarkedArea, EditorArea):
             return
         _, y = self.cursor_screen_offset
         x = region.x + self.gutter_width
-        shown = clip_lines(rest, region.bottom - (y + 1), region.right - x)
+        width = region.right - x
+        shown = clip_lines(rest, region.bottom - (y + 1), width)
         if not shown:
             tail.display = False
             return
+        # Each line as wide as the view: the suggestion's lines hide the code under them whole, as if inserted
+        # (a short one over a longer line left that line's end showing beside it).
+        shown = "\n".join(line + " " * (width - cell_len(line)) for line in shown.split("\n"))
         tail.update(Content(shown))  # plain text: keep its indentation, never read it as markup
         tail.styles.offset = (x, y + 1)
         tail.display = True

@@ -201,3 +201,14 @@ class EditorArea(FastArea):
             self._replace_via_keyboard("\n" + indent, start, end)
             return
         await super()._on_key(event)
+        if not event._no_default_action and await self._run_own_binding(event.key):
+            event.stop()
+            event.prevent_default()
+
+    async def _run_own_binding(self, key: str) -> bool:
+        """Run this view's own binding for `key` now. Textual runs it once the key has bubbled up to the app, so
+        a key typed right after it (Enter after End), handled here at once, took effect first (Textual #6605)."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False

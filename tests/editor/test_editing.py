@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from editor.app import CaretApp
 from editor.code_view import CodeView, GhostTail, clip_lines
 from editor.editing import index_to_location, location_to_index, newline_indent, next_occurrence, toggle_comment
 from engine.languages import comment_prefix, highlighter, indentation
 from engine.session import Session
+from tests.editor.pilot import wait_for
 
 FLAGS = {"completion.enabled": "false", "lsp.enabled": "false"}
 SOURCE = "import os\n\n\ndef read_file(path):\n    return path\n"
@@ -101,6 +104,7 @@ async def test_ghost_tail_never_covers_the_status_line(tmp_path: Path) -> None:
         assert tail.display
         assert tail.region.bottom <= code.content_region.bottom
         assert not tail.region.overlaps(app.query_one("#status").region)
+        assert tail.region.right == code.content_region.right  # the lines under it hidden whole, not half shown
 
 
 async def test_file_start_end_home_and_auto_indent(tmp_path: Path) -> None:
@@ -175,3 +179,18 @@ async def test_saving_keeps_the_trailing_newline(tmp_path: Path) -> None:
         await pilot.press("#", "ctrl+s")
         await pilot.pause()
         assert path.read_text() == "#" + SOURCE
+
+
+async def test_a_bound_key_and_the_key_typed_right_after_it_keep_their_order(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, source="abc\ndef\n")
+    async with app.run_test(size=(100, 30)) as pilot:
+        code = app.query_one(CodeView)
+        code.move_cursor((0, 0))
+        await pilot.pause()
+        for key, character in (("end", None), ("enter", "\r"), ("x", "x")):  # as a fast typist sends them
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        assert await wait_for(lambda: code.document.line_count == 4, pilot, 10)
+        await pilot.pause()
+        assert code.text == "abc\nx\ndef\n"  # End, then Enter: not Enter at the start of the line

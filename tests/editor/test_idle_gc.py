@@ -7,16 +7,16 @@ import gc
 
 from textual.app import App
 
-from editor.idle_gc import NEVER, OVERDUE, IdleCollector, collection_due
+from editor.idle_gc import DUE, NEVER, OVERDUE, IdleCollector, collection_due
 from tests.editor.pilot import wait_for
 
 
-def test_nothing_promoted_since_the_last_full_collection_means_nothing_to_collect() -> None:
-    assert collection_due(now=10.0, last_key=0.0, pending=0) is None
+def test_a_full_collection_is_due_as_often_as_python_would_run_one() -> None:
+    assert collection_due(now=10.0, last_key=0.0, pending=DUE - 1) is None
 
 
 def test_a_pause_in_typing_collects_everything() -> None:
-    assert collection_due(now=10.0, last_key=8.5, pending=1) == "idle"
+    assert collection_due(now=10.0, last_key=8.5, pending=DUE) == "idle"
 
 
 def test_while_typing_only_an_overdue_collection_runs() -> None:
@@ -33,12 +33,14 @@ async def test_the_app_collects_when_idle_freezes_the_survivors_and_gives_back_t
             collector.start(app, every_s=0.05)
             assert gc.get_threshold()[2] == NEVER
             collector.last_key -= 10  # the last key was long ago
-            gc.collect(1)  # a young collection: something reached the oldest generation
+            for _ in range(DUE):
+                gc.collect(1)  # young collections: things reached the oldest generation
             assert await wait_for(lambda: collector.collected >= 1, pilot, timeout=10)
             assert gc.get_freeze_count() > 0
             collector.key()  # typing again: the same pending count does not collect
             done = collector.collected
-            gc.collect(1)
+            for _ in range(DUE):
+                gc.collect(1)
             collector.tick()
             assert collector.collected == done
     finally:
