@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from common.priority import lower_priority
 from context.chunks import Chunk, chunk_text, cut_chunks
 from context.gcpause import gc_paused
 from context.languages import detect_language, has_grammar
@@ -223,7 +224,7 @@ class WorkspaceIndex:
             for i in range(0, len(jobs), BATCH_FILES):
                 yield _analyze_batch(root, max_bytes, jobs[i : i + BATCH_FILES])
             return
-        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=lower_priority) as pool:
             futures = [pool.submit(_analyze_batch_rows, root, max_bytes, batch)
                        for batch in _balanced_batches(jobs, sizes, workers)]
             for future in as_completed(futures):

@@ -9,7 +9,6 @@ reuses its longest common prefix, which is why prompts/ lays out the stable part
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
 import functools
 import logging
@@ -20,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from common.priority import lower_priority
 from models.base import Capabilities, ChatMessage, GenerationParams, ModelError, ModelStream, Usage
 
 # The first special token of each fill-in-the-middle format; a GGUF whose vocabulary holds one as a single
@@ -164,18 +164,6 @@ def eval_prompt(llm: Any, tokens: Sequence[int], cancelled: Callable[[], bool], 
     return evaluated, keep, False
 
 
-# How much the model's threads yield the CPU to the rest of the process (Linux nice, per thread; llama.cpp's compute
-# threads inherit it from the worker that starts them). Decoding takes every core; with equal priority a keystroke's
-# frame in the editor waited on it (p95 ~40 ms instead of ~15 ms on 2 cores). Alone on the CPU it costs nothing.
-MODEL_NICE = 10
-
-
-def yield_cpu() -> None:
-    """Lower the calling thread's scheduling priority by MODEL_NICE (where the OS has per-thread priorities)."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: the process's priority
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + MODEL_NICE)
-
-
 class LocalModel:
     """llama-cpp-python in process; implements models.base.Model."""
 
@@ -203,7 +191,8 @@ class LocalModel:
         self._load_lock = threading.Lock()
         self._load_error: ModelError | None = None
         # One worker thread: generations queue up behind each other, and loading happens there too.
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{name}", initializer=yield_cpu)
+        # Its compute threads inherit the worker's lower priority: the editor's UI thread first (common/priority.py).
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"llama-{name}", initializer=lower_priority)
         self._closed = False
         self.load = WorkerLoad()
         self.prompt_eval = PromptEval()

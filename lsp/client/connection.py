@@ -17,6 +17,7 @@ from typing import Any
 
 from lsprotocol.types import TextDocumentSyncKind
 
+from common.priority import lower_priority
 from lsp.client.positions import PositionEncoding, normalize_encoding
 from lsp.client.pygls_adapter import JsonRpcEndpoint, JsonRpcException
 from lsp.client.types import LspError, LspTimeout, ServerSpec
@@ -80,6 +81,7 @@ class ServerConnection:
             )
         except OSError as error:
             raise LspError(f"{self.spec.server_name} could not start: {error.strerror or error}") from None
+        lower_priority(self._process.pid)  # background work: the editor's UI thread first (common/priority.py)
         assert self._process.stdin is not None and self._process.stdout is not None
         assert self._process.stderr is not None
         self._tasks = [

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from common.priority import BACKGROUND_NICE
 from models.base import GenerationParams, ModelError
 from models.embedded import GEMMA3, SMOLLM2, gemma3_path, smollm2_path
-from models.local import MODEL_NICE, LocalModel, detect_fim_format, eval_prompt, prompt_tokens
+from models.local import LocalModel, detect_fim_format, eval_prompt, prompt_tokens
 from models.registry import ModelRegistry, ModelSpec
 from prompts import FIM_FORMATS, Message
 
@@ -96,7 +97,7 @@ async def test_the_model_runs_at_a_lower_priority_than_the_thread_a_user_waits_o
     model = LocalModel("nope", tmp_path / "missing.gguf")
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     worker = await asyncio.wrap_future(model._submit(lambda: os.getpriority(os.PRIO_PROCESS, 0)))
-    assert worker == min(19, ours + MODEL_NICE) and os.getpriority(os.PRIO_PROCESS, 0) == ours
+    assert worker == min(19, ours + BACKGROUND_NICE) and os.getpriority(os.PRIO_PROCESS, 0) == ours
     await model.aclose()
 
 

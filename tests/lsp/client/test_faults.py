@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from common.priority import BACKGROUND_NICE
 from lsp.client import LanguageServerPool, Position, Range, ServerSpec, TextChange
 
 FAKE_SERVER = str(Path(__file__).parent / "fixtures" / "fake_server.py")
@@ -52,6 +53,9 @@ async def test_hung_server_times_out_within_budget_and_close_kills_it(tmp_path: 
     assert "no answer to textDocument/hover within 0.5 s" in pool.last_error
     status = pool.status_for(path)
     assert status is not None and status.state == "running" and status.pid is not None
+    if sys.platform.startswith("linux"):  # background work: below the editor's priority (common/priority.py)
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, status.pid) == min(19, ours + BACKGROUND_NICE)
     loop = asyncio.get_running_loop()
     started = loop.time()
     assert await pool.definition(path, 0, 7, timeout_s=0.05) == []
