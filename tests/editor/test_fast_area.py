@@ -33,6 +33,13 @@ class ViewApp(App[None]):
         yield CodeView(self.text, language="python")
 
 
+def offset_document(view: CodeView) -> OffsetDocument:
+    """The view's document, which is an OffsetDocument (editor/incremental.py)."""
+    document = view.document
+    assert isinstance(document, OffsetDocument)
+    return document
+
+
 def textual_highlights(view: CodeView) -> dict[int, list[tuple[int, int | None, str]]]:
     """TextArea's own whole-document highlight map for the view's current tree (the view's map is replaced)."""
     view._highlights = defaultdict(list)
@@ -89,8 +96,7 @@ async def test_while_an_edit_is_parsed_the_last_highlights_are_drawn_moved_by_it
     app = ViewApp(TEXT * 25)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(CodeView)
-        document = view.document
-        assert isinstance(document, OffsetDocument)
+        document = offset_document(view)
         assert await wait_for(lambda: not document.stale, pilot)
         before = [list(view._highlights[row]) for row in range(8)]
         view.move_cursor((0, 0))
@@ -105,8 +111,7 @@ async def test_typing_while_a_parse_runs_ends_in_the_tree_of_the_final_text() ->
     app = ViewApp(TEXT * 40)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(CodeView)
-        document = view.document
-        assert isinstance(document, OffsetDocument)
+        document = offset_document(view)
         view.move_cursor((50, 0))
         chance = random.Random(5)
         for _ in range(40):  # no pause between some of them: edits arrive while a parse is running
