@@ -40,6 +40,7 @@ async def test_offsets_height_and_width_match_textual_after_random_edits() -> No
                 document, (row, column)
             )
         assert wrapped.height == sum(len(offsets) + 1 for offsets in wrapped._wrap_offsets)  # Textual's own sum
+        assert len(wrapped._line_index_to_offsets) == len(lines)  # also after a gutter change (99 <-> 100 lines)
         widest = document.get_size(view.indent_width).width
         assert wrapped.widest >= widest  # never narrower than the widest line (shrinking waits for a full wrap)
     assert not document.stale  # not mounted: each edit is parsed at once, incrementally
@@ -49,6 +50,23 @@ async def test_offsets_height_and_width_match_textual_after_random_edits() -> No
     theirs = WrappedDocument(view.document, tab_width=view.indent_width)
     assert view.wrapped_document._offset_to_line_info == theirs._offset_to_line_info
     assert view.wrapped_document.widest == view.document.get_size(view.indent_width).width
+
+
+def test_wrapping_after_each_edit_matches_textual_with_and_without_lines_that_wrap() -> None:
+    for width in (0, 30, 200):
+        view = CodeView(TEXT * 3, language="python")  # 300 lines: an edit seldom changes the gutter's width
+        view.wrapped_document.wrap(width, view.indent_width)
+        chance = random.Random(width)
+        for step in range(150):
+            random_edit(view, chance)
+            ours = view.wrapped_document  # (a gutter change rewraps it at the unmounted view's width, 0)
+            theirs = WrappedDocument(view.document, width=ours._width, tab_width=view.indent_width)
+            assert ours._offset_to_line_info == theirs._offset_to_line_info, (width, step)
+            assert ours._line_index_to_offsets == theirs._line_index_to_offsets, (width, step)
+            assert ours._wrap_offsets == theirs._wrap_offsets, (width, step)
+            assert ours._tab_width_cache == theirs._tab_width_cache, (width, step)
+            if chance.random() < 0.1:
+                ours.wrap(width, view.indent_width)  # a full wrap now and then: lines that stopped wrapping
 
 
 def assert_same_wrap(view: CodeView, ours: SizedWrappedDocument, theirs: WrappedDocument, width: int) -> None:
