@@ -25,7 +25,14 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 from tree_sitter import Tree
 
-from editor.highlighting import HeldHighlights, SyntaxNode, VisibleHighlights, shift_highlights
+from editor.highlighting import (
+    BLOCK_LINES,
+    HeldHighlights,
+    Highlight,
+    SyntaxNode,
+    VisibleHighlights,
+    shift_highlights,
+)
 from editor.incremental import OffsetDocument, ParseJob, SizedWrappedDocument, sized, with_offsets
 
 # A file this long or longer is parsed on a thread: first after its first frame (~0.3 s for 100,000 lines), then
@@ -120,11 +127,19 @@ class FastArea(TextArea):
         if not (isinstance(document, OffsetDocument) and document.stale):
             self._highlights = VisibleHighlights(self._query_rows)
         else:
-            held = self._highlights if self._highlights_of is document else {}
+            held = self._near_view(self._highlights) if self._highlights_of is document else {}
             for points, joins in moves:
                 held = shift_highlights(held, points, joins)
             self._highlights = HeldHighlights(held)
         self._highlights_of = document
+
+    def _near_view(self, highlights: Mapping[int, Sequence[Highlight]]) -> dict[int, list[Highlight]]:
+        """The rows of `highlights` within a block of the view: all that can be drawn before the parse ends (the
+        map of a file scrolled through holds every row it drew, and an edit moves what it keeps)."""
+        info = self.wrapped_document._offset_to_line_info
+        top = info[min(self.scroll_offset.y, len(info) - 1)][0] if info else 0
+        rows = range(max(0, top - BLOCK_LINES), top + self.size.height + BLOCK_LINES)
+        return {row: list(highlights[row]) for row in rows if row in highlights}
 
     def _query_rows(self, first: int, end: int) -> Mapping[str, Sequence[SyntaxNode]]:
         query = self._highlight_query

@@ -173,12 +173,18 @@ def ask_new(app: CaretApp, where: Path, *, folder: bool) -> None:
     ask_name(app, f"New {kind} (a path in the workspace; folders are created)", folder_prefix(root, where), create)
 
 
+def item_rel(app: CaretApp, path: Path, done: str) -> str:
+    """`path`'s workspace-relative name; "" (and a status line saying why) for the workspace folder itself."""
+    rel = workspace_rel(app.session.root, path)
+    if not rel:
+        app.set_status(f"the workspace folder itself cannot be {done} here")
+    return rel
+
+
 def ask_rename(app: CaretApp, path: Path) -> None:
     """Ask for the new name of the file or folder at `path`; its tabs follow (a renamed file keeps its edits)."""
-    root = app.session.root
-    rel = workspace_rel(root, path)
+    root, rel = app.session.root, item_rel(app, path, "renamed")
     if not rel:
-        app.set_status("the workspace folder itself cannot be renamed here")
         return
 
     def rename(name: str) -> None:
@@ -223,10 +229,8 @@ def _move_recovery(app: CaretApp, old_rel: str, new_rel: str, text: str) -> None
 
 def ask_delete(app: CaretApp, path: Path) -> None:
     """Ask, then delete the file or folder at `path`; its clean tabs close, its unsaved ones are kept unsaved."""
-    root = app.session.root
-    rel = workspace_rel(root, path)
+    root, rel = app.session.root, item_rel(app, path, "deleted")
     if not rel:
-        app.set_status("the workspace folder itself cannot be deleted here")
         return
     what = f"the folder {rel} and everything in it" if path.is_dir() and not path.is_symlink() else rel
     unsaved = sum(1 for b in app.buffers if b.dirty and b.opened is not None and is_inside(b.opened.path, path))

@@ -165,20 +165,28 @@ async def test_an_edit_whose_other_file_changed_is_refused(tmp_path: Path, scrip
     assert (tmp_path / "notes.md").read_text() == "written meanwhile\n"
 
 
-def rewrite_of_long(scripted_server: ScriptedServer, delay_s: float = 0.0, stall_after: int | None = None) -> None:
-    """The model rewrites the whole of LONG, one line per event."""
+def long_rewrite_app(
+    tmp_path: Path, scripted_server: ScriptedServer, delay_s: float = 0.0, stall_after: int | None = None
+) -> CaretApp:
+    """The editor on LONG, its model (the scripted server) rewriting the whole of it, one line per event."""
     lines = ["```python\n", *LONG_NEW.splitlines(keepends=True), "```\n"]
     scripted_server.add(Reply(events=chat_events(lines), event_delay_s=delay_s, stall_after=stall_after))
+    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    return app
+
+
+async def ask_to_rewrite_long(app: CaretApp, pilot: Pilot) -> None:
+    """Select LONG's lines and ask Ctrl+K for the rewrite the scripted server sends."""
+    await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
 
 
 async def test_one_hunk_rejected_leaves_only_the_other_as_one_undo_step(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    rewrite_of_long(scripted_server)
-    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    app = long_rewrite_app(tmp_path, scripted_server)
     async with app.run_test(size=(120, 40)) as pilot:
         code = app.query_one(CodeView)
-        await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
+        await ask_to_rewrite_long(app, pilot)
         assert await wait_for(lambda: reviewing(app), pilot, 20), status(app)
         review = app.screen
         assert "hunk 1/2 · 2 of 2 hunks to apply" in str(review.query_one("#where").render())
@@ -194,10 +202,9 @@ async def test_one_hunk_rejected_leaves_only_the_other_as_one_undo_step(
 
 
 async def test_enter_accepts_every_hunk(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    rewrite_of_long(scripted_server)
-    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    app = long_rewrite_app(tmp_path, scripted_server)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
+        await ask_to_rewrite_long(app, pilot)
         assert await wait_for(lambda: reviewing(app), pilot, 20), status(app)
         await pilot.press("down", "up", "j")  # moving decides nothing
         await pilot.press("enter")
@@ -207,10 +214,9 @@ async def test_enter_accepts_every_hunk(tmp_path: Path, scripted_server: Scripte
 
 
 async def test_escape_rejects_every_hunk(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    rewrite_of_long(scripted_server)
-    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    app = long_rewrite_app(tmp_path, scripted_server)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
+        await ask_to_rewrite_long(app, pilot)
         assert await wait_for(lambda: reviewing(app), pilot, 20), status(app)
         await pilot.press("y", "escape")  # a hunk accepted, then everything rejected
         await pilot.pause()
@@ -219,10 +225,9 @@ async def test_escape_rejects_every_hunk(tmp_path: Path, scripted_server: Script
 
 
 async def test_the_diff_streams_before_the_reply_ends(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    rewrite_of_long(scripted_server, delay_s=0.4)
-    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    app = long_rewrite_app(tmp_path, scripted_server, delay_s=0.4)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
+        await ask_to_rewrite_long(app, pilot)
         assert await wait_for(lambda: isinstance(app.screen, ProposalReview), pilot)
         review = app.screen
         assert isinstance(review, ProposalReview)
@@ -240,10 +245,10 @@ async def test_the_diff_streams_before_the_reply_ends(tmp_path: Path, scripted_s
 
 
 async def test_escape_while_streaming_stops_the_model(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    rewrite_of_long(scripted_server, stall_after=4)  # the role chunk, the fence, two lines: then silence
-    app, _ = make_app(tmp_path, LONG, **SCRIPTED, **{"models.edit.base_url": scripted_server.url})
+    # The role chunk, the fence, two lines: then silence.
+    app = long_rewrite_app(tmp_path, scripted_server, stall_after=4)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ask_edit(app, pilot, "add hints, bump the call", (0, 9))
+        await ask_to_rewrite_long(app, pilot)
         assert await wait_for(lambda: isinstance(app.screen, ProposalReview)
                               and "+def add(a: int" in app.screen.query_one("#diff").text, pilot, 20)
         await pilot.press("escape")
